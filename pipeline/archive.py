@@ -1,0 +1,76 @@
+"""The archive of originals: each kept once by sha256 under data/archive/, with a manifest
+row of provenance. Writes are atomic: a temporary file, then a rename."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import tempfile
+from dataclasses import asdict, fields
+from pathlib import Path
+
+from pipeline.model import Source
+
+MANIFEST = Path("data/archive/manifest.csv")
+EXTENSIONS = {"text/plain": "txt", "application/pdf": "pdf", "text/html": "html",
+              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+              "application/vnd.ms-excel": "xls",
+              "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx"}
+COLUMNS = [f.name for f in fields(Source)]
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` so that readers see the old bytes or the new, never a part."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def load_manifest(root: Path) -> list[Source]:
+    path = root / MANIFEST
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return [Source(**{**row, "fiscal_year": int(row["fiscal_year"]), "bytes": int(row["bytes"])})
+            for row in rows]
+
+
+def save_manifest(root: Path, sources: list[Source]) -> None:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for source in sorted(sources, key=lambda s: (s.publisher_id, s.fiscal_year, s.kind,
+                                                 s.retrieved_at, s.sha256)):
+        writer.writerow(asdict(source))
+    write_atomic(root / MANIFEST, out.getvalue().encode("utf-8"))
+
+
+def archive(root: Path, data: bytes, source: Source) -> Source:
+    """Keep `data` once under its sha256 and record its provenance; returns the stored Source."""
+    digest = hashlib.sha256(data).hexdigest()
+    known = {s.sha256: s for s in load_manifest(root)}
+    if digest in known:
+        return known[digest]
+    ext = EXTENSIONS.get(source.media_type, "bin")
+    path = MANIFEST.parent / source.publisher_id / f"{digest}.{ext}"
+    write_atomic(root / path, data)
+    stored = Source(**{**asdict(source), "sha256": digest, "path": str(path), "bytes": len(data)})
+    save_manifest(root, [*known.values(), stored])
+    return stored
+
+
+def current(sources: list[Source]) -> list[Source]:
+    """The latest revision of each document (publisher, year, kind, scope)."""
+    latest: dict[str, Source] = {}
+    for source in sorted(sources, key=lambda s: (s.retrieved_at, s.sha256)):
+        latest[source.doc_id] = source
+    return [latest[k] for k in sorted(latest)]

@@ -1,0 +1,268 @@
+"""Checks a document against itself: totals against their parts, the same figure across
+tables, the narrative against the tables. Every failure is a Finding, never an exception."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from pipeline.model import Finding, LineItem, Project, StatedChange, Target
+from pipeline.normalise.narrative import StatedFigure
+from pipeline.recognise import templates
+
+ZERO = Decimal(0)
+_TOP = re.compile(r"^[一二三四五六七八九十]+、")
+_CHILD = re.compile(r"^\d+、")
+_AMOUNT_IN = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(?:万元)?$")
+Key = tuple[str, str, str, str]  # table, side, row_key, measure
+
+
+@dataclass
+class Checker:
+    doc_id: str
+    items: list[LineItem]
+    run: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.index: dict[Key, LineItem] = {
+            (i.table, i.side, i.row_key, i.measure): i for i in self.items}
+        self.rows: set[tuple[str, str, str]] = {(i.table, i.side, i.row_key) for i in self.items}
+
+    def value(self, ref: str) -> Decimal | None:
+        """'table/side:row_key:measure' -> amount; a blank cell of a printed row is 0."""
+        table_side, key, measure = ref.split(":")
+        table, _, side = table_side.partition("/")
+        item = self.index.get((table, side, key, measure))
+        if item is not None:
+            return item.amount_wan
+        return ZERO if (table, side, key) in self.rows else None
+
+    def equal(self, check: str, expected: Decimal, actual: Decimal, table: str, row_key: str,
+              measure: str, message: str, location: str = "", severity: str = "error") -> None:
+        self.run += 1
+        if expected != actual:
+            self.findings.append(Finding(self.doc_id, check, severity, table, row_key, measure,
+                                         expected, actual, message, location))
+
+
+def _where(items: list[LineItem], table: str, row_key: str) -> str:
+    return next((i.location for i in items if i.table == table and i.row_key == row_key), "")
+
+
+def sums_of_parts(c: Checker) -> None:
+    """Coded tables: each 类 = its 款, each 款 = its 项, 合计 = the 类 rows, per measure."""
+    by_table: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(dict)
+    for item in c.items:
+        if item.code or item.row_key == "合计":
+            by_table[(item.table, item.measure)][item.row_key] = item.amount_wan
+    for (table, measure), rows in by_table.items():
+        codes = [k for k in rows if k != "合计"]
+        lengths = sorted({len(k) for k in codes})
+        for parent in codes + (["合计"] if "合计" in rows else []):
+            deeper = [n for n in lengths if n > len(parent)] if parent != "合计" else lengths
+            if not deeper:
+                continue
+            children = [k for k in codes if len(k) == deeper[0] and
+                        (parent == "合计" or k.startswith(parent))]
+            if not children:
+                continue
+            total = sum((rows[k] for k in children), ZERO)
+            c.equal("sum_of_parts", total, rows[parent], table, parent, measure,
+                    f"{table} {parent} {measure}: printed {rows[parent]}, its "
+                    f"{len(children)} parts add up to {total}", _where(c.items, table, parent))
+
+
+def labelled_totals(c: Checker) -> None:
+    """Tables of named rows (三公经费表): the 合计 row = the sum of the other rows."""
+    by_measure: dict[tuple[str, str], list[LineItem]] = defaultdict(list)
+    for item in c.items:
+        if templates()["tables"][item.table]["layout"] == "labelled":
+            by_measure[(item.table, item.measure)].append(item)
+    for items in by_measure.values():
+        total = next((i for i in items if i.row_key == "合计"), None)
+        if total is not None:
+            _check_sum(c, total, [i for i in items if i is not total])
+
+
+def _formula(text: str) -> tuple[str, list[str]]:
+    left, right = text.split("=")
+    return left.strip(), [p.strip() for p in right.split("+")]
+
+
+def column_identities(c: Checker) -> None:
+    """Per row: total = basic + project and the like (templates.toml [identities])."""
+    for table, formulas in templates()["identities"].items():
+        for formula in formulas:
+            total, parts = _formula(formula)
+            for (t, side, key) in sorted(r for r in c.rows if r[0] == table):
+                got = c.index.get((t, side, key, total))
+                values = [c.index.get((t, side, key, p)) for p in parts]
+                if got is None or all(v is None for v in values):
+                    continue
+                expected = sum((v.amount_wan for v in values if v), ZERO)
+                c.equal("column_identity", expected, got.amount_wan, table, key, total,
+                        f"{table} {key}: {formula} gives {expected}, printed {got.amount_wan}",
+                        got.location)
+
+
+def side_totals(c: Checker) -> None:
+    """Two-sided tables: parents = their numbered children, 合计 and 总计 = the items above."""
+    grouped: dict[tuple[str, str, str], list[LineItem]] = defaultdict(list)
+    for item in c.items:
+        if item.side:
+            grouped[(item.table, item.side, item.measure)].append(item)
+    grand: dict[tuple[str, str], LineItem] = {}
+    for (table, side, _), items in grouped.items():
+        total = _side_sums(c, items)
+        if total is not None:
+            grand.setdefault((table, side), total)
+    for table in sorted({t for t, _ in grand}):
+        sides = [grand[k] for k in sorted(grand) if k[0] == table]
+        if len(sides) == 2:
+            c.equal("side_totals", sides[0].amount_wan, sides[1].amount_wan, table,
+                    sides[1].row_key, sides[1].measure,
+                    f"{table}: {sides[0].row_key} {sides[0].amount_wan} and {sides[1].row_key} "
+                    f"{sides[1].amount_wan} differ", sides[1].location)
+
+
+def _side_sums(c: Checker, items: list[LineItem]) -> LineItem | None:
+    """Check one side's hierarchy in printed order; returns its 总计 row."""
+    tops: list[LineItem] = []
+    subtotal = grand = None
+    groups: list[tuple[LineItem, list[LineItem]]] = []
+    for item in items:
+        if _CHILD.match(item.label) and groups:
+            groups[-1][1].append(item)
+        elif _TOP.match(item.label):
+            tops.append(item)
+            groups.append((item, []))
+        elif "合计" in item.row_key:
+            _check_sum(c, item, tops)
+            subtotal, tops = item, []
+        elif "总计" in item.row_key:
+            _check_sum(c, item, ([subtotal] if subtotal else []) + tops)
+            grand = grand or item
+    for parent, children in groups:
+        _check_sum(c, parent, children)
+    return grand
+
+
+def _check_sum(c: Checker, total: LineItem, parts: list[LineItem]) -> None:
+    if not parts:
+        return
+    expected = sum((p.amount_wan for p in parts), ZERO)
+    c.equal("sum_of_parts", expected, total.amount_wan, total.table, total.row_key, total.measure,
+            f"{total.table} {total.label}: printed {total.amount_wan}, the items above add up "
+            f"to {expected}", total.location)
+
+
+def cross_tables(c: Checker) -> None:
+    """The same figure in two tables (templates.toml [[cross]] and [[rowwise]])."""
+    for rule in templates()["cross"]:
+        left, right = c.value(rule["left"]), c.value(rule["right"])
+        if left is None or right is None:
+            continue
+        table, key, measure = rule["right"].split(":")
+        c.equal("cross_table", left, right, table.split("/")[0], key, measure,
+                f"{rule['name']}: {rule['left']} is {left}, {rule['right']} is {right}")
+    for rule in templates()["rowwise"]:
+        (lt, lm), (rt, rm) = rule["left"].split(":"), rule["right"].split(":")
+        for (t, side, key, m), item in sorted(c.index.items()):
+            other = c.index.get((rt, side, key, rm))
+            if t == lt and m == lm and item.code and other is not None:
+                c.equal("row_by_row", item.amount_wan, other.amount_wan, rt, key, rm,
+                        f"{rule['name']}: {key} is {item.amount_wan} in {lt}, "
+                        f"{other.amount_wan} in {rt}", other.location)
+
+
+def narrative(c: Checker, figures: list[StatedFigure], changes: list[StatedChange]) -> None:
+    """Figures the narrative states against the tables; stated percents against the amounts."""
+    refs = templates()["narrative"]
+    for figure in figures:
+        values = [v for v in (c.value(r) for r in refs.get(figure.subject, [])) if v is not None]
+        if not values:
+            continue
+        ref = refs[figure.subject][0]
+        table, key, measure = ref.split(":")
+        actual = figure.amount_wan if figure.amount_wan in values else values[0]
+        c.equal("narrative_vs_table", figure.amount_wan, actual, table.split("/")[0], key,
+                measure, f"the narrative states {figure.subject} {figure.amount_wan}万元 "
+                f"(“{figure.quote}”), the table prints {values[0]}", figure.location)
+    for change in changes:
+        if None in (change.amount_wan, change.change_wan, change.change_pct):
+            continue
+        base = change.amount_wan - change.change_wan
+        if base == 0:
+            continue
+        places = Decimal(1).scaleb(change.change_pct.as_tuple().exponent)
+        computed = (change.change_wan / base * 100).quantize(places, ROUND_HALF_UP)
+        c.equal("stated_percent", computed, change.change_pct, "", change.subject, "change_pct",
+                f"{change.subject}: {change.change_wan}万元 on {base}万元 is {computed}%, "
+                f"the narrative states {change.change_pct}%", change.location, "warning")
+
+
+def performance(c: Checker, projects: list[Project], targets: list[Target]) -> None:
+    """Units = basic + project, units add up to the department, projects to their units,
+    and cost indicators against the amounts budgeted."""
+    units = sorted({i.row_key for i in c.items if i.table == "department_performance"})
+    for measure, ref in (("total", "expenditure:合计:total"), ("basic", "expenditure:合计:basic"),
+                         ("project", "expenditure:合计:project")):
+        department = c.value(ref)
+        parts = [c.value(f"department_performance:{u}:{measure}") for u in units]
+        if department is not None and units:
+            total = sum((p for p in parts if p is not None), ZERO)
+            c.equal("units_vs_department", total, department, "expenditure", "合计", measure,
+                    f"the {len(units)} units' {measure} add up to {total}, the department "
+                    f"prints {department}")
+    for unit in units:
+        subtotal = c.value(f"project_performance:{unit}:project")
+        if subtotal is not None:
+            unit_project = c.value(f"department_performance:{unit}:project") or ZERO
+            c.equal("projects_vs_units", unit_project, subtotal, "project_performance", unit,
+                    "project", f"unit {unit}: project spending {subtotal} in 项目支出绩效目标表, "
+                    f"{unit_project} in 部门整体支出绩效目标表")
+            listed = sum((p.amount_wan for p in projects if p.unit_code == unit), ZERO)
+            c.equal("projects_vs_units", listed, subtotal, "project_performance", unit, "project",
+                    f"unit {unit}: its projects add up to {listed}, its subtotal is {subtotal}")
+    _cost_indicators(c, projects, targets)
+
+
+def _cost_indicators(c: Checker, projects: list[Project], targets: list[Target]) -> None:
+    amounts = {(p.unit_code, p.project): p.amount_wan for p in projects}
+    for t in targets:
+        stated = _AMOUNT_IN.match(t.target.replace(",", ""))
+        is_cost = "成本" in t.level1 + t.level2
+        if not (stated and is_cost and "万元" in t.measure_unit + t.target):
+            continue
+        value = Decimal(stated.group(1))
+        if t.table == "project_performance":
+            budget, what = amounts.get((t.unit_code, t.project)), f"project {t.project}"
+            measure = "amount"
+        elif "基本" in t.level3 or "项目" in t.level3:
+            measure = "basic" if "基本" in t.level3 else "project"
+            budget = c.value(f"department_performance:{t.unit_code}:{measure}")
+            what = f"unit {t.unit_code} {'基本支出' if measure == 'basic' else '项目支出'}"
+        else:
+            continue
+        if budget is not None:
+            c.equal("cost_indicator", budget, value, t.table, t.unit_code, measure,
+                    f"{t.table} {t.unit_code}: 成本指标 {t.level3} states {value}万元, "
+                    f"{what} is budgeted at {budget}万元", t.location)
+
+
+def check_document(doc_id: str, items: list[LineItem], projects: list[Project],
+                   targets: list[Target], figures: list[StatedFigure],
+                   changes: list[StatedChange]) -> tuple[list[Finding], int]:
+    """All checks; returns the findings and how many checks ran."""
+    checker = Checker(doc_id, items)
+    sums_of_parts(checker)
+    labelled_totals(checker)
+    column_identities(checker)
+    side_totals(checker)
+    cross_tables(checker)
+    narrative(checker, figures, changes)
+    performance(checker, projects, targets)
+    return checker.findings, checker.run

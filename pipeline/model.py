@@ -1,0 +1,161 @@
+"""Typed values handed from one stage to the next. All frozen: no stage mutates another's data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+BlockKind = Literal["heading", "paragraph", "table"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One item of a document's intermediate form: a heading, a paragraph or a table grid.
+
+    Every extractor (text, PDF, spreadsheet, HTML, DOCX) produces an ordered list of these.
+    `line` is set for line-based sources, `page` for paged ones; `row_lines` gives the
+    source line (or page) of each grid row so that problems can be located.
+    """
+
+    kind: BlockKind
+    text: str = ""
+    rows: tuple[tuple[str, ...], ...] = ()
+    level: int = 0
+    page: int | None = None
+    line: int | None = None
+    row_lines: tuple[int, ...] = ()
+
+    @property
+    def where(self) -> str:
+        if self.page is not None:
+            return f"page {self.page}"
+        return f"line {self.line}" if self.line is not None else "unknown place"
+
+
+@dataclass(frozen=True)
+class Source:
+    """An archived original with its provenance."""
+
+    sha256: str
+    path: str  # relative to the project root
+    publisher_id: str
+    fiscal_year: int
+    kind: str  # budget | final_accounts
+    scope: str  # department | unit
+    media_type: str
+    bytes: int
+    title: str = ""
+    source_url: str = ""
+    retrieved_at: str = ""
+    etag: str = ""
+    last_modified: str = ""
+
+    @property
+    def doc_id(self) -> str:
+        return doc_id_for(self.publisher_id, self.fiscal_year, self.kind, self.scope)
+
+
+def doc_id_for(publisher_id: str, year: int, kind: str, scope: str) -> str:
+    suffix = "" if scope == "department" else f"-{scope}"
+    return f"{publisher_id}-{year}-{kind}{suffix}"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A recognised table: canonical kind, unit, header paths per column and data rows."""
+
+    kind: str
+    title: str
+    unit: str  # 元 | 万元
+    columns: tuple[tuple[str, ...], ...]  # header path per column
+    rows: tuple[tuple[str, ...], ...]
+    row_lines: tuple[int, ...]
+    where: str
+
+
+@dataclass(frozen=True)
+class LineItem:
+    doc_id: str
+    table: str
+    side: str
+    row_key: str
+    measure: str
+    code: str
+    classification: str
+    label: str
+    amount_wan: Decimal
+    location: str
+
+
+@dataclass(frozen=True)
+class Project:
+    doc_id: str
+    unit_code: str
+    unit_name: str
+    project: str
+    amount_wan: Decimal
+    goal: str
+    location: str
+
+
+@dataclass(frozen=True)
+class Target:
+    doc_id: str
+    table: str
+    seq: int
+    unit_code: str
+    project: str
+    level1: str
+    level2: str
+    level3: str
+    target: str
+    comparator: str
+    measure_unit: str
+    weight: Decimal | None
+    description: str
+    scoring: str
+    location: str
+
+
+@dataclass(frozen=True)
+class StatedChange:
+    doc_id: str
+    subject: str
+    amount_wan: Decimal | None
+    change_wan: Decimal | None
+    change_pct: Decimal | None
+    compared_to: str
+    quote: str
+    location: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    doc_id: str
+    check: str
+    severity: str  # error | warning
+    table: str
+    row_key: str
+    measure: str
+    expected: Decimal | None
+    actual: Decimal | None
+    message: str
+    location: str = ""
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything one document yields: its rows for every resource, and its findings."""
+
+    source: Source
+    publisher: str
+    region: str
+    title: str
+    line_items: tuple[LineItem, ...] = ()
+    projects: tuple[Project, ...] = ()
+    targets: tuple[Target, ...] = ()
+    stated_changes: tuple[StatedChange, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    checks_run: int = 0
+    tables: tuple[str, ...] = field(default=())

@@ -1,0 +1,216 @@
+"""Performance tables (项目支出绩效目标表, 部门整体支出绩效目标表): jagged rows to projects,
+unit amounts and indicator rows.
+
+Rows of these tables arrive shifted and with cells missing, differently on every page. Each
+row is aligned to the template's printed field order by content: a monotone alignment of
+its non-empty cells to fields that rewards cells that look like their field (a 6-digit
+code, an amount, a known 一级/二级指标, a comparator, a weight) and penalises shifts that
+change within the row."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+
+from pipeline.model import Finding, LineItem, Project, Table, Target
+from pipeline.normalise.tables import parse_amount, to_wan
+from pipeline.recognise import is_money, norm, templates
+
+_UNIT_CODE = re.compile(r"^\d{6,}$")
+_WEIGHT = re.compile(r"^\d{1,3}(\.\d+)?$")
+_NUMBERISH = re.compile(r"^[≥≤<>]?\d[\d,.]*\s*(%|万元|[个次项件篇份人月天年台辆起])?$")
+SHIFT_PENALTY = 1.0
+DROP_PENALTY = 4.0
+EMPTY = {"", "/", "无"}
+MONEY_FIELDS = {"amount", "total", "general_budget", "government_fund", "special_account",
+                "other_funds", "basic", "project"}
+
+
+@cache
+def _vocab(name: str) -> frozenset[str]:
+    return frozenset(norm(w) for w in templates()["vocabulary"][name])
+
+
+def fit(field: str, cell: str) -> float:
+    """How well a cell's text suits a field: positive fits, negative does not."""
+    text = norm(cell)
+    if field == "unit_code":
+        return 3 if _UNIT_CODE.match(text) else -6
+    if field in MONEY_FIELDS:
+        return 2 if is_money(text) else -6
+    if is_money(text) and _UNIT_CODE.match(text.replace(",", "")):
+        return -6  # a unit code is never anything else
+    if field == "level1":
+        return 4 if text in _vocab("level1") else -4
+    if field == "level2":
+        return 3 if text in _vocab("level2") else (0 if text.endswith("指标") else -3)
+    if field == "comparator":
+        return 4 if text in _vocab("comparators") else -5
+    if text in _vocab("level1") or text in _vocab("level2"):
+        return -4
+    if field == "weight":
+        return 2 if _WEIGHT.match(text) else -4
+    if field == "measure_unit":
+        if text in _vocab("measure_units"):
+            return 2
+        return -2 if _NUMBERISH.match(text) else (0 if len(text) <= 3 else -3)
+    if field == "target":
+        return 1.5 if _NUMBERISH.match(text) else (0.5 if len(text) <= 20 else -1)
+    if field == "scoring":
+        return 2 if re.search(r"得|扣|分", text) else 0
+    if field in ("goal", "description", "name", "level3"):
+        return 0.5 if not _NUMBERISH.match(text) else -2
+    return 0
+
+
+def align(cells: list[tuple[int, str]], fields: list[str]) -> dict[str, str]:
+    """Assign (column, text) cells to fields in order, maximising fit minus shift changes.
+
+    At most one cell may be dropped between two placed ones, and one at either end."""
+    n, m = len(cells), len(fields)
+    if n == 0:
+        return {}
+    minus = float("-inf")
+    best = [[minus] * m for _ in range(n)]  # best[i][f]: cell i placed in field f
+    back: list[list[tuple[int, int] | None]] = [[None] * m for _ in range(n)]
+    for i, (col, text) in enumerate(cells):
+        for f in range(m):
+            score = fit(fields[f], text)
+            if i <= 1:
+                best[i][f] = score - i * DROP_PENALTY
+            for j in (i - 1, i - 2):
+                if j < 0:
+                    continue
+                pcol = cells[j][0]
+                for g in range(f):
+                    if best[j][g] == minus:
+                        continue
+                    shift = abs((f - g) - (col - pcol)) * SHIFT_PENALTY
+                    total = best[j][g] - (i - j - 1) * DROP_PENALTY - shift + score
+                    if total > best[i][f]:
+                        best[i][f], back[i][f] = total, (j, g)
+    ends = [(best[i][f] - (n - 1 - i) * DROP_PENALTY, i, f)
+            for i in range(max(0, n - 2), n) for f in range(m) if best[i][f] > minus]
+    _, i, f = max(ends)
+    placed: dict[str, str] = {}
+    node: tuple[int, int] | None = (i, f)
+    while node is not None:
+        i, f = node
+        placed[fields[f]] = cells[i][1]
+        node = back[i][f]
+    return placed
+
+
+@dataclass
+class _Context:
+    unit_code: str = ""
+    unit_name: str = ""
+    project: str = ""
+    goal: str = ""
+    level1: str = ""
+    level2: str = ""
+
+
+@dataclass
+class Parsed:
+    items: dict[tuple[str, str], LineItem] = field(default_factory=dict)
+    projects: dict[tuple[str, str], Project] = field(default_factory=dict)
+    targets: list[Target] = field(default_factory=list)
+    conflicts: list[Finding] = field(default_factory=list)
+
+
+def parse(doc_id: str, table: Table) -> Parsed:
+    """Unit amounts (as line items), projects and indicator rows of a performance table."""
+    fields = templates()["performance"][table.kind]["fields"]
+    parsed = Parsed()
+    context = _Context()
+    for row, line in zip(table.rows, table.row_lines, strict=True):
+        where = f"line {line}" if line else table.where
+        cells = [(col, cell) for col, cell in enumerate(row) if cell.strip()]
+        if not cells:
+            continue
+        if norm(cells[0][1]) in ("合计", "总计"):
+            amount = next((c for _, c in cells[1:] if is_money(c)), None)
+            if amount is not None:
+                _put(parsed, doc_id, table, ("合计", "total"), "合计", amount, where)
+            continue
+        got = {k: v.strip() for k, v in align(cells, fields).items()}
+        _enter(got, context, table, doc_id, where, parsed)
+        _indicator(got, context, table, doc_id, where, parsed.targets)
+    return parsed
+
+
+def _put(parsed: Parsed, doc_id: str, table: Table, key: tuple[str, str], label: str,
+         text: str, where: str) -> None:
+    amount = to_wan(parse_amount(text) or Decimal(0), table.unit)
+    item = LineItem(doc_id, table.kind, "", key[0], key[1], "", "none", label, amount, where)
+    known = parsed.items.setdefault(key, item)
+    if known.amount_wan != amount:
+        parsed.conflicts.append(Finding(
+            doc_id, "duplicate_row", "error", table.kind, key[0], key[1], known.amount_wan,
+            amount, f"{table.kind} repeats {key[0]} {key[1]} as {amount} at {where}, "
+            f"{known.location} printed {known.amount_wan}", where))
+
+
+def _enter(got: dict[str, str], context: _Context, table: Table, doc_id: str, where: str,
+           parsed: Parsed) -> None:
+    """Update the unit / project context from a row's leading fields."""
+    name = got.get("name", "")
+    indicator = any(k in got for k in ("goal", "level1", "level2", "level3", "target"))
+    money = {k: got[k] for k in MONEY_FIELDS if k in got}
+    if got.get("unit_code", context.unit_code) != context.unit_code:
+        context.unit_code, context.unit_name = got["unit_code"], ""
+    is_unit = "unit_code" in got and (
+        table.kind == "department_performance" or (name and "amount" in got and not indicator))
+    if is_unit:
+        context.unit_name = context.unit_name or name
+        money = _split_by_nature(money, templates()["performance"][table.kind]["fields"])
+        for measure, text in money.items():
+            key = (context.unit_code, "project" if measure == "amount" else measure)
+            _put(parsed, doc_id, table, key, context.unit_name, text, where)
+        context.project, context.goal = "", got.get("goal", "")
+    elif name and "amount" in got:
+        amount = to_wan(parse_amount(got["amount"]) or Decimal(0), table.unit)
+        context.project, context.goal = name, got.get("goal", "")
+        project = Project(doc_id, context.unit_code, context.unit_name, name, amount,
+                          context.goal, where)
+        known = parsed.projects.setdefault((context.unit_code, name), project)
+        if known.amount_wan != amount:
+            parsed.conflicts.append(Finding(
+                doc_id, "duplicate_row", "error", table.kind, context.unit_code, name,
+                known.amount_wan, amount, f"project {name} repeated as {amount} at {where}, "
+                f"{known.location} printed {known.amount_wan}", where))
+    if "level1" in got or is_unit or name:
+        context.level1, context.level2 = got.get("level1", ""), ""
+    if "level2" in got:
+        context.level2 = got["level2"]
+
+
+def _split_by_nature(money: dict[str, str], fields_order: list[str]) -> dict[str, str]:
+    """Unit rows print total, the split by source, then basic and project: when the last two
+    amounts add up to the total they are basic and project, whatever column they drifted to."""
+    if "total" not in money or len(money) < 3:
+        return money
+    ordered = sorted(money, key=fields_order.index)
+    value = {k: parse_amount(money[k]) or Decimal(0) for k in ordered}
+    last, second = ordered[-1], ordered[-2]
+    if value[second] + value[last] != value["total"] or (second, last) == ("basic", "project"):
+        return money
+    kept = {k: money[k] for k in ordered[:-2] if k not in ("basic", "project")}
+    return kept | {"basic": money[second], "project": money[last]}
+
+
+def _indicator(got: dict[str, str], context: _Context, table: Table, doc_id: str, where: str,
+               targets: list[Target]) -> None:
+    level3, target = norm(got.get("level3", "")), norm(got.get("target", ""))
+    if level3 in EMPTY and target in EMPTY:
+        return
+    weight = got.get("weight", "")
+    targets.append(Target(
+        doc_id, table.kind, len(targets) + 1, context.unit_code, context.project,
+        context.level1, context.level2, got.get("level3", ""), got.get("target", ""),
+        got.get("comparator", ""), got.get("measure_unit", ""),
+        Decimal(weight) if _WEIGHT.match(weight) else None,
+        got.get("description", ""), got.get("scoring", ""), where))

@@ -1,0 +1,138 @@
+"""Financial tables (tables 1-8 of the template) to tidy line items in 万元."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from pipeline.model import LineItem, Table
+from pipeline.recognise import MONEY, norm, row_key, templates
+
+UNIT_FACTOR = {"万元": Decimal(1), "千元": Decimal("0.1"), "元": Decimal("0.0001")}
+BLANKS = {"", "-", "—", "－", "/", "--"}
+_DIGITS = re.compile(r"\D")
+
+
+def parse_amount(cell: str) -> Decimal | None:
+    """'5,073.08' -> Decimal('5073.08'); blank or dash -> None; ValueError for anything else.
+
+    A line break inside a number is a wrapped cell, never a separator: it is removed."""
+    text = cell.replace("\n", "").replace(" ", "").replace(",", "")
+    if text in BLANKS:
+        return None
+    if not MONEY.match(text):
+        raise ValueError(cell)
+    return Decimal(text)
+
+
+def to_wan(amount: Decimal, unit: str) -> Decimal:
+    return amount * UNIT_FACTOR[unit]
+
+
+@dataclass(frozen=True)
+class Column:
+    role: str  # code_class | code_item | code_sub | code | label | measure | ""
+    measure: str = ""
+    side: str = ""
+    header: str = ""
+
+
+def _lookup(section: str, cell: str) -> str | None:
+    for key, aliases in templates()[section].items():
+        if cell in (norm(alias) for alias in aliases):
+            return key
+    return None
+
+
+def column_of(path: tuple[str, ...]) -> Column:
+    header = "/".join(path)
+    roles = [_lookup("columns", cell) for cell in path]
+    for role in ("code_class", "code_item", "code_sub", "code", "label"):
+        if role in roles:
+            return Column(role, header=header)
+    for cell in path:
+        measure = _lookup("measures", cell)
+        if measure:
+            return Column("measure", measure, header=header)
+    return Column("", header=header)
+
+
+def layout_columns(table: Table) -> list[Column]:
+    """Columns with roles; in two-sided tables every label column starts a new side."""
+    columns = [column_of(path) for path in table.columns]
+    if templates()["tables"][table.kind]["layout"] != "two_sided":
+        return columns
+    sided: list[Column] = []
+    side = ""
+    for index, column in enumerate(columns):
+        if column.role == "label":
+            named = [_lookup("sides", cell) for cell in table.columns[index]]
+            side = next((s for s in named if s), f"side{len(sided)}")
+        sided.append(Column(column.role, column.measure, side, column.header))
+    return sided
+
+
+@dataclass
+class _CodeContext:
+    cls: str = ""
+    item: str = ""
+
+    def code(self, parts: dict[str, str]) -> str:
+        if "code" in parts:
+            return parts["code"]
+        if parts.get("code_class"):
+            self.cls, self.item = parts["code_class"], ""
+            if not parts.get("code_item"):
+                return self.cls
+        if parts.get("code_item"):
+            self.item = parts["code_item"]
+            if not parts.get("code_sub"):
+                return self.cls + self.item
+        if parts.get("code_sub"):
+            return self.cls + self.item + parts["code_sub"]
+        return ""
+
+
+def line_items(doc_id: str, table: Table) -> tuple[list[LineItem], list[str]]:
+    """One LineItem per printed amount; problems (unreadable amounts, cut rows) as text."""
+    spec = templates()["tables"][table.kind]
+    columns = layout_columns(table)
+    items: list[LineItem] = []
+    problems: list[str] = []
+    context = _CodeContext()
+    for row, line in zip(table.rows, table.row_lines, strict=True):
+        where = f"line {line}" if line else table.where
+        if len(row) < len(columns) and any(c.role == "measure" for c in columns[len(row):]):
+            problems.append(f"{where}: row of {table.kind} has {len(row)} cells where the header "
+                            f"has {len(columns)} (cut mid-row?)")
+            continue
+        parts = {c.role: _DIGITS.sub("", cell) for c, cell in zip(columns, row, strict=False)
+                 if c.role.startswith("code") and _DIGITS.sub("", cell)}
+        code = context.code(parts)
+        if code and set(code) == {"0"}:
+            continue  # the placeholder row of an empty table
+        labels: dict[str, str] = {}
+        for column, cell in zip(columns, row, strict=False):
+            if column.role == "label":
+                labels[column.side] = cell
+            if column.role != "measure" or not cell.strip():
+                continue
+            label = labels.get(column.side, "")
+            try:
+                amount = parse_amount(cell)
+            except ValueError:
+                problems.append(f"{where}: {table.kind} row {code or norm(label)!r}, column "
+                                f"{column.header!r}: {cell!r} is not an amount")
+                continue
+            if amount is None:
+                continue
+            key = code if code and spec["layout"] == "coded" else row_key(label)
+            if not key:
+                problems.append(f"{where}: {table.kind} has an amount {cell!r} with no row label")
+                continue
+            classification = spec.get("classification", "none") if code else "none"
+            items.append(LineItem(doc_id, table.kind, column.side, key, column.measure,
+                                  code if spec["layout"] == "coded" else "", classification,
+                                  norm(label), to_wan(amount, table.unit), where))
+    return items, problems

@@ -1,0 +1,134 @@
+"""Write the data package: sorted CSVs under data/, datapackage.json at the root, validated
+with frictionless in a staging folder before anything replaces the last good version."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import tempfile
+from dataclasses import asdict
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from frictionless import Package, Report
+
+from pipeline.archive import write_atomic
+from pipeline.errors import PackageError
+from pipeline.model import Extraction
+from pipeline.schema import RESOURCES, package_descriptor
+
+DESCRIPTOR = "datapackage.json"
+
+
+def cell(value: Any) -> str:
+    """CSV text of a value: Decimals in plain notation, never through float."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def rows_of(extraction: Extraction) -> dict[str, list[dict[str, Any]]]:
+    """The rows one document contributes to each resource."""
+    source = extraction.source
+    document = {
+        "doc_id": source.doc_id, "publisher_id": source.publisher_id,
+        "publisher": extraction.publisher, "region": extraction.region,
+        "fiscal_year": source.fiscal_year, "kind": source.kind, "scope": source.scope,
+        "title": extraction.title, "source_url": source.source_url,
+        "retrieved_at": source.retrieved_at, "sha256": source.sha256,
+        "media_type": source.media_type, "archive_path": source.path,
+        "tables": " ".join(extraction.tables), "checks_run": extraction.checks_run,
+    }
+    return {
+        "documents": [document],
+        "line_items": [asdict(i) for i in extraction.line_items],
+        "projects": [asdict(p) for p in extraction.projects],
+        "performance_targets": [asdict(t) for t in extraction.targets],
+        "stated_changes": [asdict(c) for c in extraction.stated_changes],
+        "findings": [asdict(f) for f in extraction.findings],
+    }
+
+
+def csv_text(name: str, rows: list[dict[str, Any]]) -> str:
+    """Rows as CSV, sorted by the primary key, columns in schema order, LF line ends."""
+    _, _, key, columns = RESOURCES[name]
+    fields = [c[0] for c in columns]
+    text_rows = [[cell(row[f]) for f in fields] for row in rows]
+    positions = [fields.index(k) for k in key]
+    text_rows.sort(key=lambda r: [_sort_key(r[i]) for i in positions])
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(fields)
+    writer.writerows(text_rows)
+    return out.getvalue()
+
+
+def _sort_key(text: str) -> tuple[int, str]:
+    return (0, f"{int(text):012d}") if text.isdigit() else (1, text)
+
+
+def merge(extractions: list[Extraction], kept: dict[str, list[dict[str, str]]]
+          ) -> dict[str, str]:
+    """CSV text per resource from fresh extractions plus rows kept from the last package."""
+    texts = {}
+    for name in RESOURCES:
+        rows = [row for e in extractions for row in rows_of(e)[name]] + kept.get(name, [])
+        texts[name] = csv_text(name, rows)
+    return texts
+
+
+def read_rows(root: Path, doc_ids: set[str]) -> dict[str, list[dict[str, str]]]:
+    """Rows of the current package that belong to the given documents (to keep them)."""
+    kept: dict[str, list[dict[str, str]]] = {}
+    for name in RESOURCES:
+        path = root / "data" / f"{name}.csv"
+        if not path.exists():
+            continue
+        with path.open(encoding="utf-8", newline="") as handle:
+            kept[name] = [r for r in csv.DictReader(handle) if r["doc_id"] in doc_ids]
+    return kept
+
+
+def validate(descriptor: Path) -> Report:
+    return Package(str(descriptor)).validate()
+
+
+def report_errors(report: Report, limit: int = 20) -> list[str]:
+    lines = []
+    for task in report.tasks:
+        for error in task.errors[:limit]:
+            lines.append(f"{task.name}: {error.message}")
+    lines += [f"package: {e.message}" for e in report.errors[:limit]]
+    return lines
+
+
+def write(root: Path, texts: dict[str, str]) -> list[str]:
+    """Stage, validate, then replace changed files; returns the paths that changed.
+
+    Raises PackageError (and leaves the package as it was) when validation fails."""
+    descriptor = json.dumps(package_descriptor(), ensure_ascii=False, indent=2) + "\n"
+    files = {DESCRIPTOR: descriptor} | {f"data/{n}.csv": t for n, t in texts.items()}
+    staging = Path(tempfile.mkdtemp(prefix="budgetwatch-package-"))
+    try:
+        for path, text in files.items():
+            (staging / path).parent.mkdir(parents=True, exist_ok=True)
+            (staging / path).write_text(text, encoding="utf-8")
+        report = validate(staging / DESCRIPTOR)
+        if not report.valid:
+            raise PackageError("the data package did not validate; nothing was written:\n  "
+                               + "\n  ".join(report_errors(report)))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    changed = []
+    for path, text in sorted(files.items(), key=lambda f: f[0] == DESCRIPTOR):
+        data = text.encode("utf-8")
+        target = root / path
+        if not target.exists() or target.read_bytes() != data:
+            write_atomic(target, data)
+            changed.append(path)
+    return changed

@@ -1,0 +1,65 @@
+"""One archived original through extract, recognise, normalise and check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline import check
+from pipeline.errors import DocumentError
+from pipeline.extract import extract
+from pipeline.model import Extraction, Finding, LineItem, Source
+from pipeline.normalise import narrative, performance, tables
+from pipeline.recognise import recognise, templates
+from pipeline.sources import Publisher
+
+
+def process(source: Source, root: Path, publisher: Publisher) -> Extraction:
+    """Rows and findings of one document; DocumentError listing every place that is wrong."""
+    name = source.path
+    data = (root / source.path).read_bytes()
+    blocks = extract(data, source.media_type, name)
+    found = recognise(blocks, name)
+    problems = _missing_tables(found, publisher)
+    doc_id = source.doc_id
+    items: dict[tuple[str, str, str, str], LineItem] = {}
+    findings: list[Finding] = []
+    projects, targets = [], []
+    for table in found:
+        if templates()["tables"][table.kind]["layout"] == "performance":
+            parsed = performance.parse(doc_id, table)
+            rows = list(parsed.items.values())
+            projects += list(parsed.projects.values())
+            targets += parsed.targets
+            findings += parsed.conflicts
+        else:
+            rows, table_problems = tables.line_items(doc_id, table)
+            problems += table_problems
+        for item in rows:
+            key = (item.table, item.side, item.row_key, item.measure)
+            known = items.setdefault(key, item)
+            if known.amount_wan != item.amount_wan:
+                findings.append(Finding(doc_id, "duplicate_row", "error", item.table,
+                                        item.row_key, item.measure, known.amount_wan,
+                                        item.amount_wan, f"{item.table} prints {item.row_key} "
+                                        f"{item.measure} twice: {known.amount_wan} at "
+                                        f"{known.location}, {item.amount_wan} at {item.location}",
+                                        item.location))
+    if problems:
+        raise DocumentError(name, problems)
+    changes = narrative.stated_changes(doc_id, blocks)
+    checked, run = check.check_document(doc_id, list(items.values()), projects, targets,
+                                        narrative.figures(blocks), changes)
+    return Extraction(source, publisher.name, publisher.region, source.title,
+                      tuple(items.values()), tuple(projects), tuple(targets), tuple(changes),
+                      tuple(findings + checked), run, tuple(t.kind for t in found))
+
+
+def _missing_tables(found: list, publisher: Publisher) -> list[str]:
+    """Tables the publisher's template prints that this document lacks."""
+    if not found:
+        return ["no standard table found: not a budget disclosure, or an unknown template"]
+    template = templates()["templates"].get(publisher.template, {})
+    kinds = {t.kind for t in found}
+    return [f"no {templates()['tables'][kind]['title']} ({kind}) found: the document is "
+            f"truncated or not of the {template['title']} template"
+            for kind in template.get("tables", []) if kind not in kinds]

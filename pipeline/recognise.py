@@ -1,0 +1,136 @@
+"""Map table grids to canonical table kinds by title (aliases in templates.toml), stitch
+tables continued across pages, read each table's unit and split header from data rows."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import DocumentError
+from pipeline.model import Block, Table
+
+MONEY = re.compile(r"^-?\d[\d,]*(\.\d+)?$")
+_YEAR = re.compile(r"\d{4}\s*年(度)?")
+_QUOTES = re.compile(r"[“”\"'‘’「」『』]")
+_SPACE = re.compile(r"\s+")
+_UNIT = re.compile(r"单位[:：]\s*(万元|千元|元)")
+_NUMBERING = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|\d+[、.．]|[（(][一二三四五六七八九十\d]+[)）])")
+_CODE = re.compile(r"^\d{3,}$")
+_COLUMN_NUMBER = re.compile(r"^(\*+|\d{1,2})$")
+
+
+@cache
+def templates() -> dict[str, Any]:
+    with open(Path(__file__).with_name("templates.toml"), "rb") as handle:
+        return tomllib.load(handle)
+
+
+def norm(text: str) -> str:
+    """Text as compared with aliases: no white space, no quotation marks."""
+    return _QUOTES.sub("", _SPACE.sub("", text))
+
+
+def row_key(label: str) -> str:
+    """A label without numbering and spaces: '1、一般公共预算拨款收入' -> '一般公共预算拨款收入'."""
+    return _NUMBERING.sub("", norm(label))
+
+
+def is_money(cell: str) -> bool:
+    return bool(MONEY.match(cell.replace("\n", "").replace(" ", "")))
+
+
+def table_kind(title: str) -> str | None:
+    """The canonical table id whose longest alias occurs in the title, if any."""
+    text = norm(_YEAR.sub("", title))
+    best: tuple[int, str] | None = None
+    for kind, spec in templates()["tables"].items():
+        for alias in spec["aliases"]:
+            alias_text = norm(alias)
+            if alias_text in text and (best is None or len(alias_text) > best[0]):
+                best = (len(alias_text), kind)
+    return best[1] if best else None
+
+
+def _is_column_numbers(row: tuple[str, ...]) -> bool:
+    cells = [c for c in row if c]
+    return len(cells) >= 2 and all(_COLUMN_NUMBER.match(c) for c in cells)
+
+
+def _is_data(row: tuple[str, ...]) -> bool:
+    cells = [norm(c) for c in row if c.strip()]
+    return any(is_money(c) or _CODE.match(c) or _NUMBERING.match(c) for c in cells)
+
+
+def split_header(rows: tuple[tuple[str, ...], ...]) -> tuple[list[tuple[str, ...]], list[int]]:
+    """Header rows (leading rows with no figure, code or numbered label) and data row indexes."""
+    header: list[tuple[str, ...]] = []
+    data: list[int] = []
+    for index, row in enumerate(rows):
+        if _is_column_numbers(row):
+            continue
+        if not data and not _is_data(row):
+            header.append(row)
+        else:
+            data.append(index)
+    return header, data
+
+
+def column_paths(header: list[tuple[str, ...]], width: int) -> tuple[tuple[str, ...], ...]:
+    """For each column, the non-empty header cells above it, top to bottom."""
+    return tuple(
+        tuple(norm(row[col]) for row in header if col < len(row) and norm(row[col]))
+        for col in range(width)
+    )
+
+
+def recognise(blocks: list[Block], name: str) -> list[Table]:
+    """Tables of the document in order of first appearance, continuations stitched."""
+    fragments: list[tuple[str, str, str, Block]] = []  # kind, title, unit, grid
+    title: tuple[str, str] | None = None
+    unit = "万元"
+    for block in blocks:
+        if block.kind == "table":
+            if title is not None:
+                fragments.append((title[0], title[1], unit, block))
+            continue
+        kind = table_kind(block.text)
+        if kind is not None and len(norm(block.text)) <= 40:
+            title, unit = (kind, block.text), "万元"
+        elif block.kind == "heading":
+            title = None
+        found = _UNIT.search(norm(block.text))
+        if found:
+            unit = found.group(1)
+    return _stitch(fragments, name)
+
+
+def _stitch(fragments: list[tuple[str, str, str, Block]], name: str) -> list[Table]:
+    tables: dict[str, Table] = {}
+    problems: list[str] = []
+    for kind, title, unit, grid in fragments:
+        header, data = split_header(grid.rows)
+        width = max(len(row) for row in grid.rows)
+        rows = tuple(grid.rows[i] for i in data)
+        lines = tuple(grid.row_lines[i] if grid.row_lines else 0 for i in data)
+        if kind not in tables:
+            tables[kind] = Table(kind, title, unit, column_paths(header, width), rows, lines,
+                                 grid.where)
+            continue
+        first = tables[kind]
+        layout = templates()["tables"][kind]["layout"]
+        if layout != "performance" and width != len(first.columns):
+            problems.append(f"continuation of {kind} at {grid.where} has {width} columns, "
+                            f"the table began with {len(first.columns)}")
+            continue
+        if unit != first.unit:
+            problems.append(f"continuation of {kind} at {grid.where} is in {unit}, "
+                            f"the table began in {first.unit}")
+        tables[kind] = Table(kind, first.title, first.unit, first.columns, first.rows + rows,
+                             first.row_lines + lines, first.where)
+    if problems:
+        raise DocumentError(name, problems)
+    return list(tables.values())

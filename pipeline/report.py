@@ -1,0 +1,118 @@
+"""Reports a journalist can read: compute a plain summary, then render it as Markdown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from pipeline.model import Extraction, Finding, StatedChange
+
+KIND_TITLES = {"budget": "部门预算", "final_accounts": "部门决算"}
+HEADLINE_ORDER = ["收入", "支出", "“三公”经费", "机关运行经费", "一般公共预算拨款", "基本支出",
+                  "项目支出", "公务接待费", "因公出国（境）费", "公务用车购置及运行费"]
+CHECK_TITLES = {
+    "sum_of_parts": "合计与分项", "column_identity": "栏目合计", "side_totals": "收支平衡",
+    "cross_table": "表间一致", "row_by_row": "表间逐行一致", "narrative_vs_table": "说明与表格",
+    "stated_percent": "增减幅度", "units_vs_department": "单位与部门",
+    "projects_vs_units": "项目与单位", "cost_indicator": "成本指标与预算",
+    "duplicate_row": "重复行",
+}
+MINUS = "\u2212"
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    doc_id: str
+    heading: str
+    title: str
+    archive_path: str
+    sha256: str
+    source_url: str
+    headlines: tuple[StatedChange, ...]
+    findings: tuple[Finding, ...]
+    checks_run: int
+    counts: tuple[tuple[str, int], ...]
+
+
+def summarise(extraction: Extraction) -> DocumentSummary:
+    source = extraction.source
+    order = {s: i for i, s in enumerate(HEADLINE_ORDER)}
+    headlines = sorted(extraction.stated_changes,
+                       key=lambda c: (order.get(c.subject, len(order)), c.location))
+    return DocumentSummary(
+        source.doc_id,
+        f"{extraction.publisher} {source.fiscal_year}年{KIND_TITLES.get(source.kind, source.kind)}",
+        extraction.title, source.path, source.sha256, source.source_url, tuple(headlines),
+        tuple(sorted(extraction.findings, key=lambda f: (f.severity, f.check, f.table,
+                                                          f.row_key))),
+        extraction.checks_run,
+        (("表", len(extraction.tables)), ("金额", len(extraction.line_items)),
+         ("项目", len(extraction.projects)), ("绩效指标", len(extraction.targets))))
+
+
+def wan(amount: Decimal) -> str:
+    return format(amount, "f") + "万元"
+
+
+def signed_pct(pct: Decimal) -> str:
+    return (MINUS if pct < 0 else "+") + format(abs(pct), "f") + "%"
+
+
+def headline(change: StatedChange) -> str:
+    """收入5073.08万元，较上年减少199.05万元（−3.78%）"""
+    text = change.subject + (wan(change.amount_wan) if change.amount_wan is not None else "")
+    if change.change_wan is not None:
+        if change.change_wan == 0:
+            text += f"，与{change.compared_to}持平"
+        else:
+            verb = "减少" if change.change_wan < 0 else "增加"
+            text += f"，较{change.compared_to}{verb}{wan(abs(change.change_wan))}"
+    if change.change_pct is not None:
+        text += f"（{signed_pct(change.change_pct)}）"
+    return text
+
+
+def _escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render(summary: DocumentSummary) -> str:
+    """The Markdown report of one document."""
+    lines = [f"# {summary.heading}", ""]
+    if summary.headlines:
+        lines += ["## 要点", ""]
+        lines += [f"- {headline(c)}。" for c in summary.headlines]
+        lines += ["", "以上为文件说明部分自述的变化（原文见下）；"
+                  "与上年文件的比对在有上年文件时给出。", ""]
+    errors = sum(1 for f in summary.findings if f.severity == "error")
+    lines += ["## 核对", "",
+              f"共核对 {summary.checks_run} 项，{len(summary.findings)} 项未通过"
+              f"（错误 {errors}，提示 {len(summary.findings) - errors}）。", ""]
+    if summary.findings:
+        lines += ["| 核对 | 表 | 行 | 栏目 | 应为 | 实为 | 位置 | 说明 |",
+                  "|---|---|---|---|---|---|---|---|"]
+        for f in summary.findings:
+            cells = [CHECK_TITLES.get(f.check, f.check), f.table, f.row_key, f.measure,
+                     "" if f.expected is None else format(f.expected, "f"),
+                     "" if f.actual is None else format(f.actual, "f"), f.location, f.message]
+            lines.append("| " + " | ".join(_escape(c) for c in cells) + " |")
+        lines.append("")
+    if summary.headlines:
+        lines += ["## 原文", ""]
+        lines += [f"- {c.subject}（{c.location}）：“{c.quote}”" for c in summary.headlines]
+        lines.append("")
+    counts = "，".join(f"{name} {n}" for name, n in summary.counts)
+    lines += ["## 来源", "",
+              f"- 文件：{summary.title}（`{summary.doc_id}`）",
+              f"- 原件：[{summary.archive_path}](../../{summary.archive_path})，"
+              f"sha256 `{summary.sha256}`",
+              f"- 来源地址：{summary.source_url or '未记录'}",
+              f"- 提取：{counts}", ""]
+    return "\n".join(lines)
+
+
+def report_path(extraction: Extraction) -> Path:
+    source = extraction.source
+    suffix = "" if source.scope == "department" else f"-{source.scope}"
+    return Path("reports") / source.publisher_id / f"{source.fiscal_year}-{source.kind}{suffix}.md"

@@ -1,0 +1,74 @@
+"""The main job: fetch, process every current document, write the package and the reports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.archive import current, load_manifest, write_atomic
+from pipeline.errors import DocumentError
+from pipeline.fetch import FetchResult, fetch_publisher, session
+from pipeline.model import Extraction
+from pipeline.package import merge, read_rows, write
+from pipeline.process import process
+from pipeline.report import render, report_path, summarise
+from pipeline.sources import Publisher, load_registry
+
+REGISTRY = Path("data/registry.toml")
+
+
+@dataclass
+class RunResult:
+    fetched: list[FetchResult] = field(default_factory=list)
+    extractions: list[Extraction] = field(default_factory=list)
+    rejected: dict[str, DocumentError] = field(default_factory=dict)
+    changed: list[str] = field(default_factory=list)
+
+
+def _publisher(publishers: dict[str, Publisher], publisher_id: str) -> Publisher:
+    return publishers.get(publisher_id) or Publisher(publisher_id, publisher_id, "", (), {}, (),
+                                                     (), ())
+
+
+def fetch_all(root: Path, publishers: dict[str, Publisher],
+              say: Callable[[str], None] = print) -> list[FetchResult]:
+    """Fetch every publisher; one that fails never stops the others."""
+    http = session()
+    results = [fetch_publisher(root, p, http) for p in publishers.values()]
+    if results and all(r.offline for r in results):
+        say("fetch: no network (cannot reach any listing page); using the archive")
+    else:
+        for r in results:
+            say(f"fetch {r.publisher_id}: {len(r.new)} new, {len(r.unchanged)} unchanged, "
+                f"{len(r.failed)} failed" + "".join(f"\n  {f}" for f in r.failed))
+    return results
+
+
+def process_all(root: Path, publishers: dict[str, Publisher]) -> RunResult:
+    """Every current document; a document that cannot be used keeps its last good rows."""
+    result = RunResult()
+    for source in current(load_manifest(root)):
+        try:
+            result.extractions.append(process(source, root, _publisher(publishers,
+                                                                       source.publisher_id)))
+        except DocumentError as error:
+            result.rejected[source.doc_id] = error
+    return result
+
+
+def run(root: Path, fetch: bool = True, say: Callable[[str], None] = print) -> RunResult:
+    """Fetch (unless told not to), process, write the package if it validates, write reports."""
+    publishers = load_registry(root / REGISTRY)
+    fetched = fetch_all(root, publishers, say) if fetch else []
+    result = process_all(root, publishers)
+    result.fetched = fetched
+    kept = read_rows(root, set(result.rejected))
+    result.changed = write(root, merge(result.extractions, kept))
+    for extraction in result.extractions:
+        text = render(summarise(extraction)).encode("utf-8")
+        path = root / report_path(extraction)
+        if not path.exists() or path.read_bytes() != text:
+            write_atomic(path, text)
+            result.changed.append(str(report_path(extraction)))
+    return result

@@ -1,0 +1,123 @@
+"""The data contract: resources, their fields (ASCII names, Chinese titles), keys."""
+
+from __future__ import annotations
+
+from typing import Any
+
+S, N, INT = "string", "number", "integer"
+
+# resource: (title, description, primary key, [(field, type, title, description)])
+RESOURCES: dict[str, tuple[str, str, list[str], list[tuple[str, str, str, str]]]] = {
+    "documents": ("公开文件", "每份部门预算或决算公开文件一行，附来源与存档信息", ["doc_id"], [
+        ("doc_id", S, "文件编号", "发布者编号-年度-类型（-范围）"),
+        ("publisher_id", S, "发布者编号", "登记表中的发布者编号"),
+        ("publisher", S, "发布者", "发布文件的部门或单位"),
+        ("region", S, "地区", "省、市、区"),
+        ("fiscal_year", INT, "年度", "预算或决算所属财政年度"),
+        ("kind", S, "类型", "budget 部门预算 / final_accounts 部门决算"),
+        ("scope", S, "范围", "department 部门 / unit 单位"),
+        ("title", S, "标题", "文件标题"),
+        ("source_url", S, "来源地址", "原件下载地址；bundled: 表示随项目提供的样本"),
+        ("retrieved_at", S, "获取时间", "原件获取时间（UTC，ISO 8601）"),
+        ("sha256", S, "SHA-256", "原件字节的 SHA-256"),
+        ("media_type", S, "媒体类型", "原件的 MIME 类型"),
+        ("archive_path", S, "存档路径", "原件在本仓库中的存档位置"),
+        ("tables", S, "识别出的表", "识别出的标准表编号，以空格分隔"),
+        ("checks_run", INT, "核对次数", "对本文件运行的核对项数"),
+    ]),
+    "line_items": ("表格金额", "标准表中每个印出的金额一行，单位万元", [
+        "doc_id", "table", "side", "row_key", "measure"], [
+        ("doc_id", S, "文件编号", "所属文件"),
+        ("table", S, "表", "标准表编号，如 summary、income、three_public"),
+        ("side", S, "收支方", "收支总表的 income 收入方 / expenditure 支出方；其他表为空"),
+        ("row_key", S, "行键", "有科目编码的行为完整编码（如 2010301），否则为去掉序号的行名"),
+        ("measure", S, "栏目", "栏目编号，如 total 合计、basic 基本支出、project 项目支出"),
+        ("code", S, "科目编码", "类款项连写的功能分类或经济分类编码"),
+        ("classification", S, "分类", "functional 功能分类 / economic 经济分类 / none"),
+        ("label", S, "行名", "表中印出的行名"),
+        ("amount_wan", N, "金额（万元）", "以万元计的精确金额"),
+        ("location", S, "位置", "原件中的行号或页码"),
+    ]),
+    "projects": ("项目", "项目支出绩效目标表中的每个项目", ["doc_id", "unit_code", "project"], [
+        ("doc_id", S, "文件编号", "所属文件"),
+        ("unit_code", S, "单位编码", "预算单位编码"),
+        ("unit_name", S, "单位名称", "预算单位名称"),
+        ("project", S, "项目名称", "项目名称"),
+        ("amount_wan", N, "资金总额（万元）", "项目资金总额"),
+        ("goal", S, "绩效目标", "项目年度绩效目标"),
+        ("location", S, "位置", "原件中的行号或页码"),
+    ]),
+    "performance_targets": ("绩效指标", "项目及部门整体绩效目标表中的每条指标",
+                            ["doc_id", "table", "seq"], [
+        ("doc_id", S, "文件编号", "所属文件"),
+        ("table", S, "表", "project_performance 项目 / department_performance 部门整体"),
+        ("seq", INT, "序号", "指标在表中的顺序"),
+        ("unit_code", S, "单位编码", "预算单位编码"),
+        ("project", S, "项目名称", "所属项目；部门整体指标为空"),
+        ("level1", S, "一级指标", "如 产出指标"),
+        ("level2", S, "二级指标", "如 数量指标"),
+        ("level3", S, "三级指标", "指标名称"),
+        ("target", S, "指标值", "指标值，按原文"),
+        ("comparator", S, "指标值类型", "≥ ≤ = 定性 定量 等"),
+        ("measure_unit", S, "度量单位", "指标的度量单位"),
+        ("weight", N, "分值", "指标分值（权重）"),
+        ("description", S, "指标说明", "指标值内容或指标解释"),
+        ("scoring", S, "评（扣）分标准", "评分标准"),
+        ("location", S, "位置", "原件中的行号或页码"),
+    ]),
+    "stated_changes": ("文字说明中的变化", "说明部分陈述的增减变化",
+                       ["doc_id", "subject", "compared_to"], [
+        ("doc_id", S, "文件编号", "所属文件"),
+        ("subject", S, "事项", "如 收入、支出、“三公”经费、机关运行经费"),
+        ("amount_wan", N, "本年金额（万元）", "说明中陈述的本年金额"),
+        ("change_wan", N, "增减额（万元）", "增加为正，减少为负"),
+        ("change_pct", N, "增减幅度（%）", "说明中陈述的百分比，带符号；未陈述为空"),
+        ("compared_to", S, "比较基准", "上年、上年预算、上年执行数或具体年度"),
+        ("quote", S, "原文", "陈述变化的原句"),
+        ("location", S, "位置", "原件中的行号或页码"),
+    ]),
+    "findings": ("核对发现", "未通过的核对：合计与分项、表间一致、说明与表格",
+                 ["doc_id", "check", "table", "row_key", "measure", "location", "message"], [
+        ("doc_id", S, "文件编号", "所属文件"),
+        ("check", S, "核对项", "sum_of_parts、column_identity、cross_table、narrative_vs_table 等"),
+        ("severity", S, "严重程度", "error 错误 / warning 提示"),
+        ("table", S, "表", "涉及的标准表"),
+        ("row_key", S, "行键", "涉及的行"),
+        ("measure", S, "栏目", "涉及的栏目"),
+        ("expected", N, "应为（万元）", "由其他数字推出的值"),
+        ("actual", N, "实为（万元）", "文件印出的值"),
+        ("message", S, "说明", "问题说明"),
+        ("location", S, "位置", "原件中的行号或页码"),
+    ]),
+}
+
+FOREIGN = {name: "documents" for name in RESOURCES if name != "documents"}
+
+
+def resource_descriptor(name: str) -> dict[str, Any]:
+    title, description, key, columns = RESOURCES[name]
+    schema: dict[str, Any] = {
+        "fields": [{"name": f, "type": t, "title": ti, "description": d}
+                   for f, t, ti, d in columns],
+        "missingValues": [""],
+        "primaryKey": key,
+    }
+    if name in FOREIGN:
+        schema["foreignKeys"] = [{"fields": ["doc_id"],
+                                  "reference": {"resource": "documents", "fields": ["doc_id"]}}]
+    return {"name": name, "path": f"data/{name}.csv", "profile": "tabular-data-resource",
+            "title": title, "description": description, "format": "csv", "mediatype": "text/csv",
+            "encoding": "utf-8", "schema": schema}
+
+
+def package_descriptor() -> dict[str, Any]:
+    return {
+        "profile": "tabular-data-package",
+        "name": "budget-watch",
+        "title": "预算观察：部门预算与决算公开数据",
+        "description": "从中国政府部门预算、决算公开文件中提取的标准表格、绩效目标、"
+                       "文字说明中的变化与核对发现。金额单位均为万元。",
+        "licenses": [{"name": "ODC-PDDL-1.0", "title": "Open Data Commons Public Domain "
+                      "Dedication and License"}],
+        "resources": [resource_descriptor(name) for name in RESOURCES],
+    }

@@ -1,0 +1,96 @@
+"""The registry of publishers (data/registry.toml), validated when loaded."""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import RegistryError
+
+KINDS = ("budget", "final_accounts")
+SCOPES = ("department", "unit")
+_FIELDS: dict[str, tuple[type, bool]] = {  # key: (type, required)
+    "id": (str, True),
+    "name": (str, True),
+    "region": (str, True),
+    "listing_urls": (list, True),
+    "link_patterns": (dict, True),
+    "allowed_hosts": (list, True),
+    "years": (list, True),
+    "kinds": (list, True),
+    "scope": (str, False),
+    "template": (str, False),
+}
+
+
+@dataclass(frozen=True)
+class Publisher:
+    id: str
+    name: str
+    region: str
+    listing_urls: tuple[str, ...]
+    link_patterns: dict[str, str]
+    allowed_hosts: tuple[str, ...]
+    years: tuple[int, ...]
+    kinds: tuple[str, ...]
+    scope: str = "department"
+    template: str = ""
+
+    def listing_for(self, year: int) -> list[str]:
+        """Listing URLs with {year} filled in."""
+        return [url.format(year=year) for url in self.listing_urls]
+
+
+def _problems(index: int, entry: dict[str, Any]) -> list[str]:
+    label = f"publisher {index + 1} ({entry.get('id', 'no id')})"
+    problems = []
+    for key in entry:
+        if key not in _FIELDS:
+            close = difflib.get_close_matches(key, _FIELDS, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            problems.append(f"{label}: unknown key {key!r}{hint}")
+    for key, (kind, required) in _FIELDS.items():
+        if key not in entry:
+            if required:
+                problems.append(f"{label}: missing key {key!r}")
+        elif not isinstance(entry[key], kind):
+            problems.append(f"{label}: {key!r} must be a {kind.__name__}")
+    for kind in entry.get("kinds", []) if isinstance(entry.get("kinds"), list) else []:
+        if kind not in KINDS:
+            problems.append(f"{label}: kind {kind!r} is not one of {', '.join(KINDS)}")
+    patterns = entry.get("link_patterns")
+    for kind in patterns if isinstance(patterns, dict) else []:
+        if kind not in KINDS:
+            problems.append(f"{label}: link_patterns key {kind!r} is not one of {', '.join(KINDS)}")
+    if entry.get("scope", "department") not in SCOPES:
+        problems.append(f"{label}: scope {entry['scope']!r} is not one of {', '.join(SCOPES)}")
+    years = entry.get("years", [])
+    if isinstance(years, list) and not all(isinstance(y, int) and 1990 < y < 2100 for y in years):
+        problems.append(f"{label}: 'years' must be a list of years such as 2023")
+    return problems
+
+
+def load_registry(path: Path) -> dict[str, Publisher]:
+    """Publishers by id; RegistryError listing every problem (not just the first)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise RegistryError(str(path), [str(error)]) from error
+    entries = data.get("publisher", [])
+    problems = [f"unknown top-level key {k!r}" for k in data if k != "publisher"]
+    seen: set[str] = set()
+    for index, entry in enumerate(entries):
+        problems += _problems(index, entry)
+        if entry.get("id") in seen:
+            problems.append(f"publisher {index + 1}: duplicate id {entry['id']!r}")
+        seen.add(entry.get("id"))
+    if problems:
+        raise RegistryError(str(path), problems)
+    publishers = {}
+    for entry in entries:
+        values = {k: tuple(v) if isinstance(v, list) else v for k, v in entry.items()}
+        publishers[entry["id"]] = Publisher(**values)
+    return publishers

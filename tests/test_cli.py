@@ -1,0 +1,87 @@
+import json
+
+from click.testing import CliRunner
+from conftest import snapshot
+
+from pipeline.cli import main
+
+COMMANDS = ["run", "validate"]
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_run_without_network_says_so_in_one_line_and_uses_the_archive(project):
+    result = invoke("run", "--root", str(project))
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "fetch: no network (cannot reach any listing page); using the archive"
+    assert lines[1].startswith("changsha-xzspj-2023-budget: 10 tables, 163 amounts, 10 projects")
+    assert lines[-1] == "package: 8 files changed"
+    assert (project / "datapackage.json").exists()
+    assert (project / "reports/changsha-xzspj/2023-budget.md").exists()
+
+
+def test_a_second_run_changes_no_byte(project):
+    assert invoke("run", "--offline", "--root", str(project)).exit_code == 0
+    before = snapshot(project)
+    second = invoke("run", "--offline", "--root", str(project))
+    assert second.exit_code == 0
+    assert second.output.splitlines()[-1] == "package: unchanged"
+    assert snapshot(project) == before
+
+
+def test_validate_reports_a_valid_package(project):
+    invoke("run", "--offline", "--root", str(project))
+    result = invoke("validate", str(project / "datapackage.json"))
+    assert result.exit_code == 0
+    assert result.output == f"{project / 'datapackage.json'}: valid (6 resources, 310 rows)\n"
+
+
+def test_validate_exits_1_naming_the_problem_when_invalid(project):
+    invoke("run", "--offline", "--root", str(project))
+    items = project / "data/line_items.csv"
+    items.write_text(items.read_text().replace(",5073.08,", ",5073.O8,", 1))
+    result = invoke("validate", str(project / "datapackage.json"))
+    assert result.exit_code == 1
+    assert "INVALID" in result.output
+    assert "line_items" in result.output and "5073.O8" in result.output
+
+
+def test_validate_a_missing_file_is_a_clean_error(tmp_path):
+    result = invoke("validate", str(tmp_path / "nope.json"))
+    assert result.exit_code == 1
+    assert result.output == f"error: {tmp_path / 'nope.json'}: no such file\n"
+
+
+def test_every_command_has_help():
+    assert "Usage: main [OPTIONS] COMMAND" in invoke("--help").output
+    for command in COMMANDS:
+        result = invoke(command, "--help")
+        assert result.exit_code == 0 and "Usage:" in result.output, command
+
+
+def test_a_broken_registry_is_a_clean_error_naming_entry_and_key(project):
+    registry = project / "data/registry.toml"
+    registry.write_text(registry.read_text().replace("listing_urls", "listing_url"))
+    result = invoke("run", "--offline", "--root", str(project))
+    assert result.exit_code == 1
+    assert "publisher 1 (changsha-xzspj): unknown key 'listing_url' (did you mean " \
+           "'listing_urls'?)" in result.output
+    assert "publisher 1 (changsha-xzspj): missing key 'listing_urls'" in result.output
+
+
+def test_the_package_descriptor_has_titles_keys_and_string_codes(project):
+    invoke("run", "--offline", "--root", str(project))
+    descriptor = json.loads((project / "datapackage.json").read_text())
+    for resource in descriptor["resources"]:
+        assert resource["path"].startswith("data/") and resource["title"]
+        assert resource["schema"]["primaryKey"]
+        for field in resource["schema"]["fields"]:
+            assert field["name"].isascii() and field["title"] and field["description"]
+    items = next(r for r in descriptor["resources"] if r["name"] == "line_items")
+    types = {f["name"]: f["type"] for f in items["schema"]["fields"]}
+    assert types["code"] == "string" and types["row_key"] == "string"
+    assert types["amount_wan"] == "number"
+    assert items["schema"]["foreignKeys"][0]["reference"]["resource"] == "documents"

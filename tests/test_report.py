@@ -1,0 +1,67 @@
+from decimal import Decimal as D
+
+from pipeline.model import Finding, StatedChange
+from pipeline.report import DocumentSummary, headline, render
+
+
+def change(subject, amount, delta, pct, base="上年"):
+    return StatedChange("d", subject, amount, delta, pct, base, f"{subject}原句。", "line 1")
+
+
+def test_headlines_read_as_a_journalist_would_quote_them():
+    assert headline(change("收入", D("5073.08"), D("-199.05"), D("-3.78"))) == \
+        "收入5073.08万元，较上年减少199.05万元（−3.78%）"
+    assert headline(change("“三公”经费", D("18.34"), D("2.14"), None, "2022年")) == \
+        "“三公”经费18.34万元，较2022年增加2.14万元"
+    assert headline(change("支出", D("100"), D("0"), None)) == "支出100万元，与上年持平"
+
+
+def test_the_report_renders_exactly():
+    summary = DocumentSummary(
+        "p-2023-budget", "某局 2023年部门预算", "某局2023年部门预算公开", "data/archive/p/x.txt",
+        "ab" * 32, "http://127.0.0.1/x.txt",
+        (change("收入", D("10.00"), D("-1.00"), D("-9.09")),),
+        (Finding("p-2023-budget", "sum_of_parts", "error", "income", "201", "total", D("3.00"),
+                 D("3.10"), "income 201 total: printed 3.10, its 2 parts add up to 3.00",
+                 "line 9"),),
+        12, (("表", 2), ("金额", 5)))
+    assert render(summary) == """# 某局 2023年部门预算
+
+## 要点
+
+- 收入10.00万元，较上年减少1.00万元（−9.09%）。
+
+以上为文件说明部分自述的变化（原文见下）；与上年文件的比对在有上年文件时给出。
+
+## 核对
+
+共核对 12 项，1 项未通过（错误 1，提示 0）。
+
+| 核对 | 表 | 行 | 栏目 | 应为 | 实为 | 位置 | 说明 |
+|---|---|---|---|---|---|---|---|
+| 合计与分项 | income | 201 | total | 3.00 | 3.10 | line 9 | income 201 total: printed 3.10, its 2 parts add up to 3.00 |
+
+## 原文
+
+- 收入（line 1）：“收入原句。”
+
+## 来源
+
+- 文件：某局2023年部门预算公开（`p-2023-budget`）
+- 原件：[data/archive/p/x.txt](../../data/archive/p/x.txt)，sha256 `""" + "ab" * 32 + """`
+- 来源地址：http://127.0.0.1/x.txt
+- 提取：表 2，金额 5
+"""
+
+
+def test_the_sample_report_opens_with_the_stated_drop_and_the_three_public_increase(project):
+    from pipeline.run import run
+
+    run(project, fetch=False, say=lambda _: None)
+    text = (project / "reports/changsha-xzspj/2023-budget.md").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    assert lines[0] == "# 长沙市行政审批服务局 2023年部门预算"
+    assert lines[4] == "- 收入5073.08万元，较上年减少199.05万元（−3.78%）。"
+    assert "- “三公”经费18.34万元，较2022年增加2.14万元。" in lines[5:8]
+    assert "| 成本指标与预算 | department_performance | 152003 | project | 1955.15 | 3473.12 |" \
+        in text
