@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
-BlockKind = Literal["heading", "paragraph", "table"]
+BlockKind = Literal["heading", "paragraph", "table", "notice"]
 
 
 @dataclass(frozen=True)
@@ -14,23 +14,17 @@ class Block:
     """One item of a document's intermediate form: a heading, a paragraph or a table grid.
 
     Every extractor (text, PDF, spreadsheet, HTML, DOCX) produces an ordered list of these.
-    `line` is set for line-based sources, `page` for paged ones; `row_lines` gives the
-    source line (or page) of each grid row so that problems can be located.
+    `where` says where the block stands in the original ("line 146", "page 9",
+    "sheet 收支总表 row 3"); `row_where` says it for each row of a grid, so that every
+    problem can be located by a reader.
     """
 
     kind: BlockKind
     text: str = ""
     rows: tuple[tuple[str, ...], ...] = ()
     level: int = 0
-    page: int | None = None
-    line: int | None = None
-    row_lines: tuple[int, ...] = ()
-
-    @property
-    def where(self) -> str:
-        if self.page is not None:
-            return f"page {self.page}"
-        return f"line {self.line}" if self.line is not None else "unknown place"
+    where: str = ""
+    row_where: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,7 +64,7 @@ class Table:
     unit: str  # 元 | 万元
     columns: tuple[tuple[str, ...], ...]  # header path per column
     rows: tuple[tuple[str, ...], ...]
-    row_lines: tuple[int, ...]
+    row_where: tuple[str, ...]
     where: str
 
 

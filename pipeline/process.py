@@ -18,11 +18,13 @@ def process(source: Source, root: Path, publisher: Publisher) -> Extraction:
     name = source.path
     data = (root / source.path).read_bytes()
     blocks = extract(data, source.media_type, name)
+    notices = [Finding(source.doc_id, "extraction", "warning", "", "", "", None, None,
+                       f"{name}: {b.text}", b.where) for b in blocks if b.kind == "notice"]
     found = recognise(blocks, name)
     problems = _missing_tables(found, publisher)
     doc_id = source.doc_id
     items: dict[tuple[str, str, str, str], LineItem] = {}
-    findings: list[Finding] = []
+    findings: list[Finding] = list(notices)
     projects, targets = [], []
     for table in found:
         if templates()["tables"][table.kind]["layout"] == "performance":

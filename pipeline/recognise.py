@@ -115,7 +115,7 @@ def _stitch(fragments: list[tuple[str, str, str, Block]], name: str) -> list[Tab
         header, data = split_header(grid.rows)
         width = max(len(row) for row in grid.rows)
         rows = tuple(grid.rows[i] for i in data)
-        lines = tuple(grid.row_lines[i] if grid.row_lines else 0 for i in data)
+        lines = tuple(grid.row_where[i] if grid.row_where else grid.where for i in data)
         if kind not in tables:
             tables[kind] = Table(kind, title, unit, column_paths(header, width), rows, lines,
                                  grid.where)
@@ -130,7 +130,7 @@ def _stitch(fragments: list[tuple[str, str, str, Block]], name: str) -> list[Tab
             problems.append(f"continuation of {kind} at {grid.where} is in {unit}, "
                             f"the table began in {first.unit}")
         tables[kind] = Table(kind, first.title, first.unit, first.columns, first.rows + rows,
-                             first.row_lines + lines, first.where)
+                             first.row_where + lines, first.where)
     if problems:
         raise DocumentError(name, problems)
     return list(tables.values())

@@ -14,9 +14,9 @@ def test_text_extractor_yields_headings_paragraphs_and_grids_in_order():
     grids = [b for b in blocks if b.kind == "table"]
     assert len(grids) == 30  # 29 under headings, one under a plain title line
     first = grids[0]
-    assert first.line == 146
+    assert first.where == "line 146"
     assert first.rows[2] == ("一、本级财政拨款收入", "5,073.08", "一、基本支出", "2,598.03")
-    assert first.row_lines[:3] == (146, 147, 148)
+    assert first.row_where[:3] == ("line 146", "line 147", "line 148")
 
 
 def test_markdown_emphasis_and_bullets_are_removed_from_text():
@@ -35,5 +35,5 @@ def test_an_empty_file_is_an_error_naming_the_document():
 
 
 def test_an_unknown_media_type_is_an_error_naming_the_document():
-    with pytest.raises(DocumentError, match="scan.tiff: no extractor for media type 'image/tiff'"):
-        extract(b"II*", "image/tiff", "scan.tiff")
+    with pytest.raises(DocumentError, match=r"scan.tiff: its content is application/octet-stream \(declared image/tiff\); no extractor"):
+        extract(b"II*\x00\x08\x00", "image/tiff", "scan.tiff")

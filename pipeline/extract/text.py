@@ -28,19 +28,19 @@ def extract(data: bytes) -> list[Block]:
     """Blocks in document order; consecutive tab-separated lines form one table grid."""
     blocks: list[Block] = []
     rows: list[tuple[str, ...]] = []
-    row_lines: list[int] = []
+    row_lines: list[str] = []
 
     def flush() -> None:
         if rows:
-            blocks.append(Block("table", rows=tuple(rows), line=row_lines[0],
-                                row_lines=tuple(row_lines)))
+            blocks.append(Block("table", rows=tuple(rows), where=row_lines[0],
+                                row_where=tuple(row_lines)))
             rows.clear()
             row_lines.clear()
 
     for number, raw in enumerate(decode(data).splitlines(), start=1):
         if "\t" in raw:
             rows.append(tuple(clean(cell) for cell in raw.split("\t")))
-            row_lines.append(number)
+            row_lines.append(f"line {number}")
             continue
         flush()
         line = raw.strip()
@@ -48,8 +48,10 @@ def extract(data: bytes) -> list[Block]:
             continue
         if line.startswith("#"):
             level = len(line) - len(line.lstrip("#"))
-            blocks.append(Block("heading", text=clean(line.lstrip("#")), level=level, line=number))
+            blocks.append(Block("heading", text=clean(line.lstrip("#")), level=level,
+                                where=f"line {number}"))
         else:
-            blocks.append(Block("paragraph", text=clean(_BULLET.sub("", line)), line=number))
+            blocks.append(Block("paragraph", text=clean(_BULLET.sub("", line)),
+                                where=f"line {number}"))
     flush()
     return blocks

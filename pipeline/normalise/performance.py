@@ -126,8 +126,7 @@ def parse(doc_id: str, table: Table) -> Parsed:
     fields = templates()["performance"][table.kind]["fields"]
     parsed = Parsed()
     context = _Context()
-    for row, line in zip(table.rows, table.row_lines, strict=True):
-        where = f"line {line}" if line else table.where
+    for row, where in zip(table.rows, table.row_where, strict=True):
         cells = [(col, cell) for col, cell in enumerate(row) if cell.strip()]
         if not cells:
             continue

@@ -101,8 +101,7 @@ def line_items(doc_id: str, table: Table) -> tuple[list[LineItem], list[str]]:
     items: list[LineItem] = []
     problems: list[str] = []
     context = _CodeContext()
-    for row, line in zip(table.rows, table.row_lines, strict=True):
-        where = f"line {line}" if line else table.where
+    for row, where in zip(table.rows, table.row_where, strict=True):
         if len(row) < len(columns) and any(c.role == "measure" for c in columns[len(row):]):
             problems.append(f"{where}: row of {table.kind} has {len(row)} cells where the header "
                             f"has {len(columns)} (cut mid-row?)")

@@ -1,0 +1,160 @@
+"""PDF disclosures with a text layer. pypdfium2 reads every page's text (fast); pdfplumber's
+table finder, the expensive part, runs only on pages that hold tables. Pages without a text
+layer are reported, never turned into rows."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pdfplumber
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_raw
+
+from pipeline.errors import DocumentError
+from pipeline.model import Block
+from pipeline.recognise import is_money, table_kind
+
+_MONEY_TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d{1,4}")
+_PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}(?:\s*页)?[-—–\s]*$")
+_HEADING = re.compile(
+    r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
+_SENTENCE_END = ("。", "；", "：", ":", ";")
+
+
+def _open(data: bytes, name: str) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as error:
+        reason = "encrypted (password protected)" if "password" in str(error).lower() \
+            else f"not a readable PDF ({error})"
+        raise DocumentError(name, [reason]) from error
+
+
+RULED = 10  # vector paths on a page from which it is taken to hold a ruled table
+
+
+def page_texts(data: bytes, name: str) -> list[tuple[str, int]]:
+    """Every page's text layer (empty where it has none) and its count of vector paths."""
+    document = _open(data, name)
+    try:
+        pages = []
+        for index in range(len(document)):
+            page = document[index]
+            textpage = page.get_textpage()
+            text = textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
+            paths = 0
+            for _ in page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_PATH], max_depth=2):
+                paths += 1
+                if paths >= RULED:
+                    break
+            pages.append((text, paths))
+            textpage.close()
+            page.close()
+        return pages
+    finally:
+        document.close()
+
+
+def has_table(text: str, paths: int = 0) -> bool:
+    """Worth the table finder: ruling lines, a table title, or a page dense with figures."""
+    tokens = len(_MONEY_TOKEN.findall(text))
+    titled = any(table_kind(line) for line in text.splitlines() if len(line) <= 60)
+    return paths >= RULED or tokens >= 8 or (titled and tokens >= 1)
+
+
+def _lines(text: str) -> list[str]:
+    lines = [line.strip() for line in text.splitlines()]
+    return [line for line in lines if line and not _PAGE_NUMBER.match(line)]
+
+
+def _paragraphs(lines: list[str], where: str) -> list[Block]:
+    """Wrapped lines joined into paragraphs; titles and headings stand alone."""
+    blocks: list[Block] = []
+    current = ""
+    for line in lines:
+        alone = bool(_HEADING.match(line)) or (table_kind(line) is not None and len(line) <= 60)
+        if alone and current:
+            blocks.append(Block("paragraph", text=current, where=where))
+            current = ""
+        current += line
+        if alone or line.endswith(_SENTENCE_END):
+            blocks.append(Block("paragraph", text=current, where=where))
+            current = ""
+    if current:
+        blocks.append(Block("paragraph", text=current, where=where))
+    return blocks
+
+
+def clean_cell(cell: str | None) -> str:
+    """Wrapped cells hold line breaks, even inside numbers: remove them, never add a space."""
+    if cell is None:
+        return ""
+    joined = cell.replace("\n", "").strip()
+    return joined.replace(" ", "") if is_money(joined) else joined
+
+
+def clean_grid(rows: list[list[str | None]]) -> list[list[str]]:
+    """Cells cleaned; empty rows, and columns that are only merge artefacts (no cell of
+    their own in any row), removed. Empty real columns stay, so pages of one table align."""
+    width = max((len(r) for r in rows), default=0)
+    rows = [list(r) + [None] * (width - len(r)) for r in rows]
+    keep = [c for c in range(width) if any(r[c] is not None for r in rows)]
+    grid = [[clean_cell(r[c]) for c in keep] for r in rows]
+    return [row for row in grid if any(row)]
+
+
+def _table_page(page: pdfplumber.page.Page, number: int) -> list[Block]:
+    """Text lines and table grids of one page, in reading order (top to bottom)."""
+    where = f"page {number}"
+    tables = page.find_tables()
+    items: list[tuple[float, list[Block]]] = []
+    boxes = [t.bbox for t in tables]
+    for table in tables:
+        grid = clean_grid(table.extract())
+        if grid:
+            items.append((table.bbox[1], [Block("table", rows=tuple(tuple(r) for r in grid),
+                                                where=where,
+                                                row_where=(where,) * len(grid))]))
+    outside = page
+    for box in boxes:
+        outside = outside.outside_bbox(box)
+    for line in outside.extract_text_lines():
+        text = line["text"].strip()
+        if text and not _PAGE_NUMBER.match(text):
+            items.append((line["top"], [Block("paragraph", text=text, where=where)]))
+    items.sort(key=lambda item: item[0])
+    blocks: list[Block] = []
+    pending: list[str] = []
+    for _, group in items:
+        block = group[0]
+        if block.kind == "paragraph":
+            pending.append(block.text)
+            continue
+        blocks += _paragraphs(pending, where)
+        pending = []
+        blocks.append(block)
+    return blocks + _paragraphs(pending, where)
+
+
+def extract(data: bytes, name: str = "document.pdf") -> list[Block]:
+    pages = page_texts(data, name)
+    texts = [text for text, _ in pages]
+    blank = [i + 1 for i, text in enumerate(texts) if not text.strip()]
+    if texts and len(blank) == len(texts):
+        raise DocumentError(name, [f"no text layer on any of its {len(texts)} pages "
+                                   "(a scan): nothing can be read without OCR"])
+    blocks: list[Block] = []
+    if blank:
+        pages = ", ".join(str(p) for p in blank)
+        blocks.append(Block("notice", text=f"no text layer on pages {pages}", where=f"page "
+                            f"{blank[0]}"))
+    table_pages = {i for i, (text, paths) in enumerate(pages)
+                   if text.strip() and has_table(text, paths)}
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for index, text in enumerate(texts):
+            if index in table_pages:
+                blocks += _table_page(pdf.pages[index], index + 1)
+            elif text.strip():
+                blocks += _paragraphs(_lines(text), f"page {index + 1}")
+    return blocks
