@@ -40,7 +40,8 @@ def load_manifest(root: Path) -> list[Source]:
         return []
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    return [Source(**{**row, "fiscal_year": int(row["fiscal_year"]), "bytes": int(row["bytes"])})
+    return [Source(**{**{k: v or "" for k, v in row.items() if k in COLUMNS},
+                      "fiscal_year": int(row["fiscal_year"]), "bytes": int(row["bytes"])})
             for row in rows]
 
 
@@ -68,9 +69,13 @@ def archive(root: Path, data: bytes, source: Source) -> Source:
     return stored
 
 
-def current(sources: list[Source]) -> list[Source]:
-    """The latest revision of each document (publisher, year, kind, scope)."""
-    latest: dict[str, Source] = {}
+def current(sources: list[Source]) -> list[list[Source]]:
+    """Each document (publisher, year, kind, scope) as the latest revision of each of its
+    parts, parts in name order."""
+    latest: dict[tuple[str, str], Source] = {}
     for source in sorted(sources, key=lambda s: (s.retrieved_at, s.sha256)):
-        latest[source.doc_id] = source
-    return [latest[k] for k in sorted(latest)]
+        latest[(source.doc_id, source.part)] = source
+    documents: dict[str, list[Source]] = {}
+    for (doc_id, _), source in sorted(latest.items()):
+        documents.setdefault(doc_id, []).append(source)
+    return [documents[k] for k in sorted(documents)]

@@ -12,6 +12,7 @@ import click
 
 from pipeline import __version__
 from pipeline.errors import BudgetWatchError
+from pipeline.ingest import Overrides, ingest
 from pipeline.package import DESCRIPTOR, report_errors, validate
 from pipeline.report import report_path
 from pipeline.run import RunResult, run
@@ -62,11 +63,38 @@ def print_summary(result: RunResult) -> None:
                    f"{len(e.stated_changes)} stated changes; {e.checks_run} checks, "
                    f"{len(e.findings)} findings ({errors} errors) -> {report_path(e)}")
     for doc_id, error in sorted(result.rejected.items()):
-        click.echo(f"rejected {doc_id} (its last good rows are kept): {error.document}", err=True)
+        click.echo(f"rejected {doc_id} (its last good rows are kept): {error.document}",
+                   err=True)
         for problem in error.problems:
             click.echo(f"  {problem}", err=True)
     click.echo(f"package: {len(result.changed)} files changed" if result.changed
                else "package: unchanged")
+
+
+@main.command("ingest")
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=".",
+              show_default=True, help="Package folder to add the documents to.")
+@click.option("--publisher-id", default="", help="Publisher id (default: the registry entry "
+              "whose name the document gives, else one derived from the name).")
+@click.option("--publisher", "publisher_name", default="",
+              help="Publisher name, if the document does not say it.")
+@click.option("--year", type=int, default=None, help="Fiscal year, if the document does not "
+              "say it.")
+@click.option("--kind", type=click.Choice(["budget", "final_accounts"]), default=None,
+              help="Budget (预算) or final accounts (决算), if the document does not say it.")
+@click.option("--scope", type=click.Choice(["department", "unit"]), default=None,
+              help="Department (部门) or unit (单位) document.")
+@clean_errors
+def ingest_command(paths: tuple[Path, ...], out: Path, publisher_id: str, publisher_name: str,
+                   year: int | None, kind: str | None, scope: str | None) -> None:
+    """Extract, check and package local files; files of one disclosure become one document."""
+    given = Overrides(publisher_id, publisher_name, year, kind or "", scope or "")
+    result = ingest(list(paths), out, given, say=click.echo)
+    print_summary(result)
+    if result.rejected:
+        sys.exit(1)
 
 
 @main.command("validate")

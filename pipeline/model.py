@@ -44,6 +44,9 @@ class Source:
     retrieved_at: str = ""
     etag: str = ""
     last_modified: str = ""
+    publisher: str = ""  # the publisher's name as the document or the registry gives it
+    region: str = ""
+    part: str = ""  # which file of a disclosure published as several (e.g. text, tables)
 
     @property
     def doc_id(self) -> str:
@@ -140,7 +143,9 @@ class Finding:
 
 @dataclass(frozen=True)
 class Extraction:
-    """Everything one document yields: its rows for every resource, and its findings."""
+    """Everything one document yields: its rows for every resource, and its findings.
+
+    `source` is the document's first file; `sources` all of them, in reading order."""
 
     source: Source
     publisher: str
@@ -153,3 +158,4 @@ class Extraction:
     findings: tuple[Finding, ...] = ()
     checks_run: int = 0
     tables: tuple[str, ...] = field(default=())
+    sources: tuple[Source, ...] = field(default=())

@@ -35,13 +35,16 @@ def cell(value: Any) -> str:
 def rows_of(extraction: Extraction) -> dict[str, list[dict[str, Any]]]:
     """The rows one document contributes to each resource."""
     source = extraction.source
+    files = extraction.sources or (source,)
     document = {
         "doc_id": source.doc_id, "publisher_id": source.publisher_id,
         "publisher": extraction.publisher, "region": extraction.region,
         "fiscal_year": source.fiscal_year, "kind": source.kind, "scope": source.scope,
-        "title": extraction.title, "source_url": source.source_url,
-        "retrieved_at": source.retrieved_at, "sha256": source.sha256,
-        "media_type": source.media_type, "archive_path": source.path,
+        "title": extraction.title, "source_url": " ".join(s.source_url for s in files),
+        "retrieved_at": max(s.retrieved_at for s in files),
+        "sha256": " ".join(s.sha256 for s in files),
+        "media_type": " ".join(s.media_type for s in files),
+        "archive_path": " ".join(s.path for s in files),
         "tables": " ".join(extraction.tables), "checks_run": extraction.checks_run,
     }
     return {

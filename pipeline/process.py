@@ -2,22 +2,44 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from pipeline import check
 from pipeline.errors import DocumentError
 from pipeline.extract import extract
-from pipeline.model import Extraction, Finding, LineItem, Source
+from pipeline.model import Block, Extraction, Finding, LineItem, Source
 from pipeline.normalise import narrative, performance, tables
 from pipeline.recognise import recognise, templates
 from pipeline.sources import Publisher
 
 
-def process(source: Source, root: Path, publisher: Publisher) -> Extraction:
-    """Rows and findings of one document; DocumentError listing every place that is wrong."""
-    name = source.path
-    data = (root / source.path).read_bytes()
-    blocks = extract(data, source.media_type, name)
+def read_blocks(sources: list[Source], root: Path) -> list[Block]:
+    """The blocks of every file of a document, in reading order."""
+    blocks: list[Block] = []
+    for source in sources:
+        data = (root / source.path).read_bytes()
+        blocks += [_located(b, source, len(sources)) for b in
+                   extract(data, source.media_type, source.path)]
+    return blocks
+
+
+def _located(block: Block, source: Source, parts: int) -> Block:
+    """In a document of several files, places name the file too."""
+    if parts == 1:
+        return block
+    prefix = f"{source.part or Path(source.path).name}: "
+    return replace(block, where=prefix + block.where,
+                   row_where=tuple(prefix + w for w in block.row_where))
+
+
+def process(sources: Source | list[Source], root: Path, publisher: Publisher) -> Extraction:
+    """Rows and findings of one document (one file or several); DocumentError listing every
+    place that is wrong."""
+    sources = [sources] if isinstance(sources, Source) else sources
+    source = sources[0]
+    name = " + ".join(s.path for s in sources)
+    blocks = read_blocks(sources, root)
     notices = [Finding(source.doc_id, "extraction", "warning", "", "", "", None, None,
                        f"{name}: {b.text}", b.where) for b in blocks if b.kind == "notice"]
     found = recognise(blocks, name)
@@ -51,9 +73,11 @@ def process(source: Source, root: Path, publisher: Publisher) -> Extraction:
     changes = narrative.stated_changes(doc_id, blocks)
     checked, run = check.check_document(doc_id, list(items.values()), projects, targets,
                                         narrative.figures(blocks), changes)
-    return Extraction(source, publisher.name, publisher.region, source.title,
+    return Extraction(source, publisher.name or source.publisher or source.publisher_id,
+                      publisher.region or source.region, source.title,
                       tuple(items.values()), tuple(projects), tuple(targets), tuple(changes),
-                      tuple(findings + checked), run, tuple(t.kind for t in found))
+                      tuple(findings + checked), run, tuple(t.kind for t in found),
+                      tuple(sources))
 
 
 def _missing_tables(found: list, publisher: Publisher) -> list[str]:

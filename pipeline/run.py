@@ -27,8 +27,8 @@ class RunResult:
 
 
 def _publisher(publishers: dict[str, Publisher], publisher_id: str) -> Publisher:
-    return publishers.get(publisher_id) or Publisher(publisher_id, publisher_id, "", (), {}, (),
-                                                     (), ())
+    """The registry's entry, or a bare one for documents ingested from outside it."""
+    return publishers.get(publisher_id) or Publisher(publisher_id, "", "", (), {}, (), (), ())
 
 
 def fetch_all(root: Path, publishers: dict[str, Publisher],
@@ -48,18 +48,20 @@ def fetch_all(root: Path, publishers: dict[str, Publisher],
 def process_all(root: Path, publishers: dict[str, Publisher]) -> RunResult:
     """Every current document; a document that cannot be used keeps its last good rows."""
     result = RunResult()
-    for source in current(load_manifest(root)):
+    for sources in current(load_manifest(root)):
+        doc_id = sources[0].doc_id
         try:
-            result.extractions.append(process(source, root, _publisher(publishers,
-                                                                       source.publisher_id)))
+            publisher = _publisher(publishers, sources[0].publisher_id)
+            result.extractions.append(process(sources, root, publisher))
         except DocumentError as error:
-            result.rejected[source.doc_id] = error
+            result.rejected[doc_id] = error
     return result
 
 
 def run(root: Path, fetch: bool = True, say: Callable[[str], None] = print) -> RunResult:
     """Fetch (unless told not to), process, write the package if it validates, write reports."""
-    publishers = load_registry(root / REGISTRY)
+    registry = root / REGISTRY
+    publishers = load_registry(registry) if fetch or registry.exists() else {}
     fetched = fetch_all(root, publishers, say) if fetch else []
     result = process_all(root, publishers)
     result.fetched = fetched

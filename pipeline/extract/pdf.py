@@ -146,9 +146,9 @@ def extract(data: bytes, name: str = "document.pdf") -> list[Block]:
                                    "(a scan): nothing can be read without OCR"])
     blocks: list[Block] = []
     if blank:
-        pages = ", ".join(str(p) for p in blank)
-        blocks.append(Block("notice", text=f"no text layer on pages {pages}", where=f"page "
-                            f"{blank[0]}"))
+        listed = ", ".join(str(p) for p in blank)
+        blocks.append(Block("notice", text=f"no text layer on pages {listed}",
+                            where=f"page {blank[0]}"))
     table_pages = {i for i, (text, paths) in enumerate(pages)
                    if text.strip() and has_table(text, paths)}
     with pdfplumber.open(io.BytesIO(data)) as pdf:
