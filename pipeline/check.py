@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from pipeline.model import Finding, LineItem, Project, StatedChange, Target
@@ -182,19 +182,29 @@ def narrative(c: Checker, figures: list[StatedFigure], changes: list[StatedChang
     """Figures the narrative states against the tables; stated percents against the amounts."""
     refs = templates()["narrative"]
     for figure in figures:
-        values = [v for v in (c.value(r) for r in refs.get(figure.subject, [])) if v is not None]
-        if not values:
+        printed = [(r, v) for r in refs.get(figure.subject, []) if (v := c.value(r)) is not None]
+        if not printed:
             continue
-        ref = refs[figure.subject][0]
+        places = Decimal(1).scaleb(figure.amount_wan.as_tuple().exponent)
+        shown = [(r, v.quantize(places, ROUND_HALF_UP)) for r, v in printed]
+        ref, actual = next(((r, v) for r, v in shown if v == figure.amount_wan),
+                           next(((r, v) for r, v in shown if v), shown[0]))
         table, key, measure = ref.split(":")
-        actual = figure.amount_wan if figure.amount_wan in values else values[0]
         c.equal("narrative_vs_table", figure.amount_wan, actual, table.split("/")[0], key,
                 measure, f"the narrative states {figure.subject} {figure.amount_wan}万元 "
-                f"(“{figure.quote}”), the table prints {values[0]}", figure.location)
+                f"(“{figure.quote}”), the table prints {actual} (to the narrative's "
+                "precision)", figure.location)
     for change in changes:
-        if None in (change.amount_wan, change.change_wan, change.change_pct):
+        _implied_base(c, change)
+        if change.amount_wan is None or change.change_pct is None:
             continue
-        base = change.amount_wan - change.change_wan
+        if change.change_wan is not None:
+            base = change.amount_wan - change.change_wan
+        elif change.base_wan is not None:
+            base = change.base_wan
+            change = replace(change, change_wan=change.amount_wan - base)
+        else:
+            continue
         if base == 0:
             continue
         places = Decimal(1).scaleb(change.change_pct.as_tuple().exponent)
@@ -202,6 +212,21 @@ def narrative(c: Checker, figures: list[StatedFigure], changes: list[StatedChang
         c.equal("stated_percent", computed, change.change_pct, "", change.subject, "change_pct",
                 f"{change.subject}: {change.change_wan}万元 on {base}万元 is {computed}%, "
                 f"the narrative states {change.change_pct}%", change.location, "warning")
+
+
+def _implied_base(c: Checker, change: StatedChange) -> None:
+    """A stated change larger than a decrease allows implies a negative prior-year figure."""
+    if change.amount_wan is None or change.change_wan is None:
+        return
+    base = change.amount_wan - change.change_wan
+    c.run += 1
+    if base < 0:
+        c.findings.append(Finding(
+            c.doc_id, "stated_change_base", "error", "", change.subject, "change_wan",
+            change.amount_wan, change.change_wan,
+            f"{change.subject}: {change.amount_wan}万元 {change.compared_to}"
+            f"{'增加' if change.change_wan > 0 else '减少'}{abs(change.change_wan)}万元 implies "
+            f"{base}万元 before (“{change.quote}”)", change.location))
 
 
 def performance(c: Checker, projects: list[Project], targets: list[Target]) -> None:

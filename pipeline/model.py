@@ -125,6 +125,7 @@ class StatedChange:
     compared_to: str
     quote: str
     location: str
+    base_wan: Decimal | None = None  # the prior-year figure the sentence states, if any
 
 
 @dataclass(frozen=True)

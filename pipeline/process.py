@@ -10,7 +10,7 @@ from pipeline.errors import DocumentError
 from pipeline.extract import extract
 from pipeline.model import Block, Extraction, Finding, LineItem, Source
 from pipeline.normalise import narrative, performance, tables
-from pipeline.recognise import recognise, templates
+from pipeline.recognise import recognise_all, templates
 from pipeline.sources import Publisher
 
 
@@ -42,7 +42,10 @@ def process(sources: Source | list[Source], root: Path, publisher: Publisher) ->
     blocks = read_blocks(sources, root)
     notices = [Finding(source.doc_id, "extraction", "warning", "", "", "", None, None,
                        f"{name}: {b.text}", b.where) for b in blocks if b.kind == "notice"]
-    found = recognise(blocks, name)
+    found, skipped = recognise_all(blocks, name)
+    notices += [Finding(source.doc_id, "extraction", "warning", "", "", "", None, None,
+                        f"{name}: a table at {where} is not one of the template's tables",
+                        where) for where in skipped]
     problems = _missing_tables(found, publisher)
     doc_id = source.doc_id
     items: dict[tuple[str, str, str, str], LineItem] = {}

@@ -13,7 +13,7 @@ from pipeline.errors import DocumentError
 from pipeline.model import Block, Table
 
 MONEY = re.compile(r"^-?\d[\d,]*(\.\d+)?$")
-_YEAR = re.compile(r"\d{4}\s*年(度)?")
+YEAR = re.compile(r"\d{4}\s*年(度)?")
 _QUOTES = re.compile(r"[“”\"'‘’「」『』]")
 _SPACE = re.compile(r"\s+")
 _UNIT = re.compile(r"单位[:：]\s*(万元|千元|元)")
@@ -45,7 +45,7 @@ def is_money(cell: str) -> bool:
 
 def table_kind(title: str) -> str | None:
     """The canonical table id whose longest alias occurs in the title, if any."""
-    text = norm(_YEAR.sub("", title))
+    text = norm(YEAR.sub("", title))
     best: tuple[int, str] | None = None
     for kind, spec in templates()["tables"].items():
         for alias in spec["aliases"]:
@@ -89,23 +89,38 @@ def column_paths(header: list[tuple[str, ...]], width: int) -> tuple[tuple[str, 
 
 def recognise(blocks: list[Block], name: str) -> list[Table]:
     """Tables of the document in order of first appearance, continuations stitched."""
+    return recognise_all(blocks, name)[0]
+
+
+def recognise_all(blocks: list[Block], name: str) -> tuple[list[Table], list[str]]:
+    """Tables, and the places of grids that belong to no known table.
+
+    A grid belongs to the last title seen if that title came after the previous grid, or if
+    the grid continues the table: it has no header rows, or repeats the table's header."""
     fragments: list[tuple[str, str, str, Block]] = []  # kind, title, unit, grid
+    headers: dict[str, list[tuple[str, ...]]] = {}
+    skipped: list[str] = []
     title: tuple[str, str] | None = None
-    unit = "万元"
+    unit, fresh = "万元", False
     for block in blocks:
         if block.kind == "table":
-            if title is not None:
+            header = [tuple(norm(c) for c in row) for row in split_header(block.rows)[0]]
+            if title is not None and (fresh or not header or header == headers.get(title[0])):
                 fragments.append((title[0], title[1], unit, block))
+                headers.setdefault(title[0], header)
+            else:
+                skipped.append(block.where)
+            fresh = False
             continue
         kind = table_kind(block.text)
         if kind is not None and len(norm(block.text)) <= 40:
-            title, unit = (kind, block.text), "万元"
+            title, unit, fresh = (kind, block.text), "万元", True
         elif block.kind == "heading":
             title = None
         found = _UNIT.search(norm(block.text))
         if found:
             unit = found.group(1)
-    return _stitch(fragments, name)
+    return _stitch(fragments, name), skipped
 
 
 def _stitch(fragments: list[tuple[str, str, str, Block]], name: str) -> list[Table]:

@@ -68,13 +68,14 @@ RESOURCES: dict[str, tuple[str, str, list[str], list[tuple[str, str, str, str]]]
         ("location", S, "位置", "原件中的行号或页码"),
     ]),
     "stated_changes": ("文字说明中的变化", "说明部分陈述的增减变化",
-                       ["doc_id", "subject", "compared_to"], [
+                       ["doc_id", "subject", "compared_to", "location"], [
         ("doc_id", S, "文件编号", "所属文件"),
         ("subject", S, "事项", "如 收入、支出、“三公”经费、机关运行经费"),
         ("amount_wan", N, "本年金额（万元）", "说明中陈述的本年金额"),
         ("change_wan", N, "增减额（万元）", "增加为正，减少为负"),
         ("change_pct", N, "增减幅度（%）", "说明中陈述的百分比，带符号；未陈述为空"),
         ("compared_to", S, "比较基准", "上年、上年预算、上年执行数或具体年度"),
+        ("base_wan", N, "基数（万元）", "同一句中陈述的比较基数，如上年预算执行数；未陈述为空"),
         ("quote", S, "原文", "陈述变化的原句"),
         ("location", S, "位置", "原件中的行号或页码"),
     ]),

@@ -4,41 +4,54 @@ figures it states for subjects that the tables also print ("“三公”经费�
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
 from pipeline.model import Block, StatedChange
 
-# Subjects, longest first so that "“三公”经费" wins over "经费". Text is compared after
-# norm(), which drops white space and quotation marks.
+# Subject as written -> subject as recorded. Matched longest first; text is compared with
+# white space removed, quotation marks kept.
 SUBJECTS = {
     "公务用车购置及运行费": "公务用车购置及运行费",
+    "公务车购置及运行费": "公务用车购置及运行费",
     "公务用车购置费": "公务用车购置费",
     "公务用车运行费": "公务用车运行费",
+    "公务车用车运行费": "公务用车运行费",
     "因公出国（境）费": "因公出国（境）费",
+    "因公出国(境)费": "因公出国（境）费",
     "公务接待费": "公务接待费",
     "“三公”经费": "“三公”经费",
     "\"三公\"经费": "“三公”经费",
     "三公经费": "“三公”经费",
     "机关运行经费": "机关运行经费",
     "一般公共预算拨款": "一般公共预算拨款",
+    "政府性基金拨款": "政府性基金拨款",
+    "国有资本经营预算拨款": "国有资本经营预算拨款",
+    "财政拨款收入": "财政拨款收入",
+    "财政拨款支出": "财政拨款支出",
     "基本支出": "基本支出",
     "项目支出": "项目支出",
     "收入": "收入",
     "支出": "支出",
 }
 _SUBJECT = re.compile("|".join(re.escape(s) for s in sorted(SUBJECTS, key=len, reverse=True)))
-_NUMBER = r"(\d[\d,]*(?:\.\d+)?)"
+_ITEM = re.compile(r"[“\"]([^”\"]{2,80}?（(?:类|款|项)）)[”\"]")
 _CHANGE = re.compile(
-    r"(?P<cmp>较|比|与)(?P<base>[^，,。；;增减持]{0,14}?)(?:相比)?[，,]?"
-    r"(?P<dir>增加|减少|增长|下降|上升|持平)"
-    r"(?:" + _NUMBER + r"万元)?"
-    r"(?:[，,]?(?:增长|下降|上升|减少|降低)" + r"(\d+(?:\.\d+)?)%)?"
+    r"(?P<cmp>较|比|与)(?P<base>(?:[^，,。；;增减持（(]|[（(][^）)]{0,12}[）)]){0,24}?)"
+    r"(?:相比)?[，,]?(?P<dir>增加|减少|增长|下降|上升|持平)"
+    r"(?:(?P<chg>\d[\d,]*(?:\.\d+)?)万元|(?P<pct1>\d+(?:\.\d+)?)%)?"
+    r"(?:[，,]?(?:增长|下降|上升|减少|降低)(?P<pct>\d+(?:\.\d+)?)%)?"
 )
-_FIGURE = re.compile(r"(?P<subject>" + _SUBJECT.pattern + r")(?:预算数?|决算数?|为|共计|合计|总额)*"
-                     + r"(?P<n>\d[\d,]*(?:\.\d+)?)万元")
+_FIGURE = re.compile(r"(?P<subject>" + _SUBJECT.pattern + r")(?:支出|收入)?"
+                     r"(?:预算数?|决算数?|为|共计|合计|总额|安排)*(?P<n>\d[\d,]*(?:\.\d+)?)万元")
+_ANY_FIGURE = re.compile(r"(?P<n>\d[\d,]*(?:\.\d+)?)万元")
+_BASE_FIGURE = re.compile(r"(?:执行数|决算数|上年|去年)[为是]?$")
+_BASE_STATED = re.compile(r"(?:执行数|决算数)[为是](?P<n>\d[\d,]*(?:\.\d+)?)万元")
 _DOWN = {"减少", "下降", "降低"}
 _SENTENCE_END = re.compile(r"[。；;]")
+_GENERIC = {"收入", "支出"}
+_BEFORE_GENERIC = set("门年本的，,：:、（(")
 
 
 @dataclass(frozen=True)
@@ -49,47 +62,43 @@ class StatedFigure:
     location: str
 
 
-_GENERIC = {"收入", "支出"}
-_BEFORE_GENERIC = set("门年本的，,：:、（(")
+@dataclass(frozen=True)
+class _Paragraph:
+    block: Block
+    text: str  # white space removed
+    index: list[int]  # position of each kept character in block.text
+    section: str  # the squashed text of the section before this paragraph
+
+    def quote(self, start: int, end: int) -> str:
+        return self.block.text[self.index[start]:self.index[end - 1] + 1] if end > start else ""
+
+    def sentence(self, start: int, end: int) -> tuple[int, int]:
+        begin = max((m.end() for m in _SENTENCE_END.finditer(self.text, 0, start)), default=0)
+        stop = _SENTENCE_END.search(self.text, end)
+        return begin, stop.end() if stop else len(self.text)
 
 
-def _squash(text: str) -> tuple[str, list[int]]:
-    """Text without white space, and each kept character's index in the original."""
-    kept = [(i, ch) for i, ch in enumerate(text) if not ch.isspace()]
-    return "".join(ch for _, ch in kept), [i for i, _ in kept]
-
-
-def _quote(original: str, index: list[int], start: int, end: int) -> str:
-    return original[index[start]:index[end - 1] + 1] if end > start else ""
-
-
-def _is_subject(text: str, start: int, subject: str) -> bool:
-    """收入 / 支出 alone are subjects only where they are not the tail of another term."""
-    return subject not in _GENERIC or start == 0 or text[start - 1] in _BEFORE_GENERIC \
-        or bool(_SENTENCE_END.match(text[start - 1]))
-
-
-def _amount(text: str) -> Decimal:
-    return Decimal(text.replace(",", ""))
-
-
-def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    begin = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
-    stop = _SENTENCE_END.search(text, end)
-    return begin, stop.end() if stop else len(text)
-
-
-def _paragraphs(blocks: list[Block]):
-    """(block, squashed text, index map, squashed text of the section before it)."""
+def _paragraphs(blocks: list[Block]) -> Iterator[_Paragraph]:
     section = ""
     for block in blocks:
         if block.kind == "heading":
             section = ""
         if block.kind != "paragraph":
             continue
-        text, index = _squash(block.text)
-        yield block, text, index, section
+        kept = [(i, ch) for i, ch in enumerate(block.text) if not ch.isspace()]
+        text = "".join(ch for _, ch in kept)
+        yield _Paragraph(block, text, [i for i, _ in kept], section)
         section += text
+
+
+def _amount(text: str) -> Decimal:
+    return Decimal(text.replace(",", ""))
+
+
+def _is_subject(text: str, start: int, subject: str) -> bool:
+    """收入 / 支出 alone are subjects only where they are not the tail of another term."""
+    return subject not in _GENERIC or start == 0 or text[start - 1] in _BEFORE_GENERIC \
+        or bool(_SENTENCE_END.match(text[start - 1]))
 
 
 def _subjects(text: str, start: int, end: int) -> list[re.Match[str]]:
@@ -100,36 +109,60 @@ def _subjects(text: str, start: int, end: int) -> list[re.Match[str]]:
 def figures(blocks: list[Block]) -> list[StatedFigure]:
     """Every 'subject … N万元' the narrative states, in order."""
     found = []
-    for block, text, index, _ in _paragraphs(blocks):
-        for match in _FIGURE.finditer(text):
-            if not _is_subject(text, match.start(), match.group("subject")):
-                continue
-            begin, stop = _sentence_bounds(text, match.start(), match.end())
-            found.append(StatedFigure(SUBJECTS[match.group("subject")], _amount(match.group("n")),
-                                      _quote(block.text, index, begin, stop), block.where))
+    for p in _paragraphs(blocks):
+        for match in _FIGURE.finditer(p.text):
+            if _is_subject(p.text, match.start(), match.group("subject")):
+                begin, stop = p.sentence(match.start(), match.end())
+                found.append(StatedFigure(SUBJECTS[match.group("subject")],
+                                          _amount(match.group("n")), p.quote(begin, stop),
+                                          p.block.where))
     return found
 
 
 def stated_changes(doc_id: str, blocks: list[Block]) -> list[StatedChange]:
     """Each change the narrative states, with its subject, amount, signed change and percent."""
     changes: list[StatedChange] = []
-    for block, text, index, section in _paragraphs(blocks):
-        for match in _CHANGE.finditer(text):
-            begin, stop = _sentence_bounds(text, match.start(), match.end())
-            subjects = _subjects(text, begin, match.start())
-            if not subjects:
+    for p in _paragraphs(blocks):
+        for match in _CHANGE.finditer(p.text):
+            if match.group("dir") != "持平" and not any(
+                    match.group(g) for g in ("chg", "pct", "pct1")):
+                continue  # "有所减少": a direction without a figure is not a stated change
+            begin, stop = p.sentence(match.start(), match.end())
+            subject = _subject_of(p, begin, match.start())
+            if subject is None:
                 continue
-            subject = SUBJECTS[subjects[-1].group()]
-            amount = _stated_amount(section + text[:match.start()], subject)
+            name, amount = subject
             sign = Decimal(-1) if match.group("dir") in _DOWN else Decimal(1)
-            change = None if match.group(4) is None else sign * _amount(match.group(4))
+            change = None if match.group("chg") is None else sign * _amount(match.group("chg"))
             if match.group("dir") == "持平":
                 change = Decimal(0)
-            pct = None if match.group(5) is None else sign * Decimal(match.group(5))
-            changes.append(StatedChange(doc_id, subject, amount, change, pct,
+            pct_text = match.group("pct") or match.group("pct1")
+            pct = None if pct_text is None else sign * Decimal(pct_text)
+            base = _BASE_STATED.search(p.text, begin, match.start())
+            changes.append(StatedChange(doc_id, name, amount, change, pct,
                                         _compared_to(match.group("base") or ""),
-                                        _quote(block.text, index, begin, stop), block.where))
+                                        p.quote(begin, stop), p.block.where,
+                                        _amount(base.group("n")) if base else None))
     return changes
+
+
+def _subject_of(p: _Paragraph, begin: int, at: int) -> tuple[str, Decimal | None] | None:
+    """The subject of a change at `at` and its stated amount: the last subject named in the
+    sentence, else in the sentence before (“…1.35万元。比上年持平”), else the paragraph's
+    quoted 类/款/项 line."""
+    found = _subjects(p.text, begin, at)
+    if not found and begin:
+        previous = p.sentence(begin - 1, begin - 1)[0]
+        found = _subjects(p.text, previous, begin)
+    if found:
+        subject = SUBJECTS[found[-1].group()]
+        return subject, _stated_amount(p.section + p.text[:at], subject)
+    item = _ITEM.search(p.text, 0, at)
+    if item is None:
+        return None
+    headline = _ANY_FIGURE.match(p.text, item.end())
+    amount = _amount(headline.group("n")) if headline else _nearest_amount(p.text[begin:at])
+    return item.group(1), amount
 
 
 def _stated_amount(before: str, subject: str) -> Decimal | None:
@@ -142,9 +175,17 @@ def _stated_amount(before: str, subject: str) -> Decimal | None:
     return last
 
 
+def _nearest_amount(before: str) -> Decimal | None:
+    """The figure closest before the change that is not the prior year's ("执行数为1.48万元")."""
+    for match in reversed(list(_ANY_FIGURE.finditer(before))):
+        if not _BASE_FIGURE.search(before[:match.start()]):
+            return _amount(match.group("n"))
+    return None
+
+
 def _compared_to(base: str) -> str:
     """上年 (last year's budget), 上年执行数 / 上年决算数 (actuals), or the year named."""
-    base = base.replace("去年", "上年")
+    base = re.sub(r"[（(][^）)]*[）)]", "", base).replace("去年", "上年")
     year = re.search(r"\d{4}年", base)
     if "执行" in base or "决算" in base:
         return (year.group() if year else "上年") + ("执行数" if "执行" in base else "决算数")

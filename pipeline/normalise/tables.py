@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from pipeline.model import LineItem, Table
-from pipeline.recognise import MONEY, norm, row_key, templates
+from pipeline.recognise import MONEY, YEAR, norm, row_key, templates
 
 UNIT_FACTOR = {"万元": Decimal(1), "千元": Decimal("0.1"), "元": Decimal("0.0001")}
 BLANKS = {"", "-", "—", "－", "/", "--"}
@@ -46,14 +46,19 @@ def _lookup(section: str, cell: str) -> str | None:
 
 
 def column_of(path: tuple[str, ...]) -> Column:
+    """A column's role from its header path. Measures are read from the top; a 预算数 /
+    决算数 split under a measure (决算 tables print both) gives `<measure>_budget` for 预算数."""
     header = "/".join(path)
-    roles = [_lookup("columns", cell) for cell in path]
+    cells = [YEAR.sub("", cell) for cell in path]
+    roles = [_lookup("columns", cell) for cell in cells]
     for role in ("code_class", "code_item", "code_sub", "code", "label"):
         if role in roles:
             return Column(role, header=header)
-    for cell in path:
+    for index, cell in enumerate(cells):
         measure = _lookup("measures", cell)
         if measure:
+            if measure != "amount" and cells[-1] == "预算数" and index < len(cells) - 1:
+                measure += "_budget"
             return Column("measure", measure, header=header)
     return Column("", header=header)
 
@@ -101,6 +106,7 @@ def line_items(doc_id: str, table: Table) -> tuple[list[LineItem], list[str]]:
     items: list[LineItem] = []
     problems: list[str] = []
     context = _CodeContext()
+    roles = {c.role for c in columns}
     for row, where in zip(table.rows, table.row_where, strict=True):
         if len(row) < len(columns) and any(c.role == "measure" for c in columns[len(row):]):
             problems.append(f"{where}: row of {table.kind} has {len(row)} cells where the header "
@@ -113,8 +119,10 @@ def line_items(doc_id: str, table: Table) -> tuple[list[LineItem], list[str]]:
             continue  # the placeholder row of an empty table
         labels: dict[str, str] = {}
         for column, cell in zip(columns, row, strict=False):
-            if column.role == "label":
-                labels[column.side] = cell
+            if column.role == "label" or (column.role.startswith("code") and cell.strip()
+                                          and not _DIGITS.sub("", cell)
+                                          and not labels.get(column.side)):
+                labels[column.side] = labels.get(column.side) or cell  # 合计 across code cells
             if column.role != "measure" or not cell.strip():
                 continue
             label = labels.get(column.side, "")
@@ -127,6 +135,8 @@ def line_items(doc_id: str, table: Table) -> tuple[list[LineItem], list[str]]:
             if amount is None:
                 continue
             key = code if code and spec["layout"] == "coded" else row_key(label)
+            if not key and spec["layout"] == "labelled" and "label" not in roles:
+                key = "合计"  # a table of one unlabelled row (上海 三公经费表)
             if not key:
                 problems.append(f"{where}: {table.kind} has an amount {cell!r} with no row label")
                 continue
