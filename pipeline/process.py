@@ -75,7 +75,7 @@ def process(sources: Source | list[Source], root: Path, publisher: Publisher) ->
         raise DocumentError(name, problems)
     changes = narrative.stated_changes(doc_id, blocks)
     checked, run = check.check_document(doc_id, list(items.values()), projects, targets,
-                                        narrative.figures(blocks), changes)
+                                        narrative.figures(blocks), changes, source.kind)
     return Extraction(source, publisher.name or source.publisher or source.publisher_id,
                       publisher.region or source.region, source.title,
                       tuple(items.values()), tuple(projects), tuple(targets), tuple(changes),

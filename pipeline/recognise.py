@@ -17,7 +17,7 @@ YEAR = re.compile(r"\d{4}\s*年(度)?")
 _QUOTES = re.compile(r"[“”\"'‘’「」『』]")
 _SPACE = re.compile(r"\s+")
 _UNIT = re.compile(r"单位[:：]\s*(万元|千元|元)")
-_NUMBERING = re.compile(
+NUMBERED = re.compile(
     r"^(?:[一二三四五六七八九十]+、|\d+[、.．]|[（(][一二三四五六七八九十\d]+[)）])")
 _CODE = re.compile(r"^\d{3,}$")
 _COLUMN_NUMBER = re.compile(r"^(\*+|\d{1,2})$")
@@ -36,7 +36,7 @@ def norm(text: str) -> str:
 
 def row_key(label: str) -> str:
     """A label without numbering and spaces: '1、一般公共预算拨款收入' -> '一般公共预算拨款收入'."""
-    return _NUMBERING.sub("", norm(label))
+    return NUMBERED.sub("", norm(label))
 
 
 def is_money(cell: str) -> bool:
@@ -62,7 +62,7 @@ def _is_column_numbers(row: tuple[str, ...]) -> bool:
 
 def _is_data(row: tuple[str, ...]) -> bool:
     cells = [norm(c) for c in row if c.strip()]
-    return any(is_money(c) or _CODE.match(c) or _NUMBERING.match(c) for c in cells)
+    return any(is_money(c) or _CODE.match(c) or NUMBERED.match(c) for c in cells)
 
 
 def split_header(rows: tuple[tuple[str, ...], ...]) -> tuple[list[tuple[str, ...]], list[int]]:
@@ -77,6 +77,21 @@ def split_header(rows: tuple[tuple[str, ...], ...]) -> tuple[list[tuple[str, ...
         else:
             data.append(index)
     return header, data
+
+
+_CODE_HEADS = {"类", "款", "项"}
+
+
+def lift_code_heads(header: list[tuple[str, ...]], rows: list[tuple[str, ...]]
+                    ) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
+    """A first data row that also carries the 类 / 款 / 项 heads (a merged header line,
+    '类 款 项 合计 2,946.25'): the heads move up into the header, the figures stay."""
+    if not rows or not any(norm(c) in _CODE_HEADS for c in rows[0]):
+        return header, rows
+    first = rows[0]
+    heads = tuple(c if norm(c) in _CODE_HEADS else "" for c in first)
+    kept = tuple("" if norm(c) in _CODE_HEADS else c for c in first)
+    return header + [heads], [kept] + rows[1:]
 
 
 def column_paths(header: list[tuple[str, ...]], width: int) -> tuple[tuple[str, ...], ...]:
@@ -97,24 +112,29 @@ def recognise_all(blocks: list[Block], name: str) -> tuple[list[Table], list[str
 
     A grid belongs to the last title seen if that title came after the previous grid, or if
     the grid continues the table: it has no header rows, or repeats the table's header."""
-    fragments: list[tuple[str, str, str, Block]] = []  # kind, title, unit, grid
+    fragments: list[tuple[str, str, str, Block, bool]] = []  # kind, title, unit, grid, all data
     headers: dict[str, list[tuple[str, ...]]] = {}
     skipped: list[str] = []
     title: tuple[str, str] | None = None
-    unit, fresh = "万元", False
+    unit, fresh, title_page = "万元", False, ""
     for block in blocks:
         if block.kind == "table":
             header = [tuple(norm(c) for c in row) for row in split_header(block.rows)[0]]
-            if title is not None and (fresh or not header or header == headers.get(title[0])):
-                fragments.append((title[0], title[1], unit, block))
+            near = fresh and _page(block.where) == title_page
+            unheaded = title is not None and title[0] in headers and not near and \
+                not any(is_header_word(c) for row in header for c in row)
+            if title is not None and (near or not header or header == headers.get(title[0])
+                                      or unheaded):
+                fragments.append((title[0], title[1], unit, block, unheaded))
                 headers.setdefault(title[0], header)
-            else:
+            elif any(is_money(c) for row in block.rows for c in row):
                 skipped.append(block.where)
             fresh = False
             continue
         kind = table_kind(block.text)
         if kind is not None and len(norm(block.text)) <= 40:
             title, unit, fresh = (kind, block.text), "万元", True
+            title_page = _page(block.where)
         elif block.kind == "heading":
             title = None
         found = _UNIT.search(norm(block.text))
@@ -123,13 +143,31 @@ def recognise_all(blocks: list[Block], name: str) -> tuple[list[Table], list[str
     return _stitch(fragments, name), skipped
 
 
-def _stitch(fragments: list[tuple[str, str, str, Block]], name: str) -> list[Table]:
+def _page(where: str) -> str:
+    """'page 9' of a paged source, '' for sources without pages (titles are then near)."""
+    return where.split(",")[0] if where.startswith("page") or ": page" in where else ""
+
+
+def is_header_word(cell: str) -> bool:
+    """A word that heads a column in some template (类, 功能科目, 合计, 基本支出, …)."""
+    return norm(YEAR.sub("", cell)) in _header_words()
+
+
+@cache
+def _header_words() -> frozenset[str]:
+    words = [w for section in ("columns", "measures") for aliases in templates()[section].values()
+             for w in aliases]
+    return frozenset(norm(w) for w in words)
+
+
+def _stitch(fragments: list[tuple[str, str, str, Block, bool]], name: str) -> list[Table]:
     tables: dict[str, Table] = {}
     problems: list[str] = []
-    for kind, title, unit, grid in fragments:
-        header, data = split_header(grid.rows)
+    for kind, title, unit, grid, all_data in fragments:
+        header, data = ([], list(range(len(grid.rows)))) if all_data else split_header(grid.rows)
         width = max(len(row) for row in grid.rows)
-        rows = tuple(grid.rows[i] for i in data)
+        header, lifted = lift_code_heads(header, [grid.rows[i] for i in data])
+        rows = tuple(lifted)
         lines = tuple(grid.row_where[i] if grid.row_where else grid.where for i in data)
         if kind not in tables:
             tables[kind] = Table(kind, title, unit, column_paths(header, width), rows, lines,

@@ -49,9 +49,10 @@ _ANY_FIGURE = re.compile(r"(?P<n>\d[\d,]*(?:\.\d+)?)万元")
 _BASE_FIGURE = re.compile(r"(?:执行数|决算数|上年|去年)[为是]?$")
 _BASE_STATED = re.compile(r"(?:执行数|决算数)[为是](?P<n>\d[\d,]*(?:\.\d+)?)万元")
 _DOWN = {"减少", "下降", "降低"}
+_EARLIER = re.compile(r"\d{4}年|上年|去年|上一年|同期")
 _SENTENCE_END = re.compile(r"[。；;]")
 _GENERIC = {"收入", "支出"}
-_BEFORE_GENERIC = set("门年本的，,：:、（(")
+_BEFORE_GENERIC = set("门年本的")
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,8 @@ def stated_changes(doc_id: str, blocks: list[Block]) -> list[StatedChange]:
             if match.group("dir") != "持平" and not any(
                     match.group(g) for g in ("chg", "pct", "pct1")):
                 continue  # "有所减少": a direction without a figure is not a stated change
+            if not _EARLIER.search(match.group("base") or ""):
+                continue  # "决算数与预算数持平" compares within the year, not with an earlier one
             begin, stop = p.sentence(match.start(), match.end())
             subject = _subject_of(p, begin, match.start())
             if subject is None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from pipeline.model import LineItem, Table
-from pipeline.recognise import MONEY, YEAR, norm, row_key, templates
+from pipeline.recognise import MONEY, NUMBERED, YEAR, norm, row_key, templates
 
 UNIT_FACTOR = {"万元": Decimal(1), "千元": Decimal("0.1"), "元": Decimal("0.0001")}
 BLANKS = {"", "-", "—", "－", "/", "--"}
@@ -99,49 +99,98 @@ class _CodeContext:
         return ""
 
 
+def _code_part(role: str, cell: str) -> str:
+    """Digits of a code cell; 款 and 项 are two digits even where a spreadsheet dropped the
+    leading zero before printing ('2' -> '02')."""
+    digits = _DIGITS.sub("", cell)
+    return digits.zfill(2) if role in ("code_item", "code_sub") else digits
+
+
+def column_groups(columns: list[Column]) -> list[list[int]]:
+    """Column indexes per group: coded tables printed twice side by side (人员经费 | 公用经费)
+    start a new group at a code column that follows a measure column."""
+    groups: list[list[int]] = [[]]
+    for index, column in enumerate(columns):
+        if column.role.startswith("code") and index and columns[index - 1].role == "measure":
+            groups.append([])
+        groups[-1].append(index)
+    return groups
+
+
+@dataclass
+class _Keys:
+    """Row keys already used per side; a label printed again under another group (年初结转
+    和结余's 一、一般公共预算财政拨款) is keyed under that group's label."""
+
+    used: dict[str, set[str]] = field(default_factory=dict)
+    group: dict[str, str] = field(default_factory=dict)
+
+    def key(self, side: str, label: str, row: int) -> str:
+        key = row_key(label)
+        if key and not NUMBERED.match(norm(label)) and "计" not in key:
+            self.group[side] = key
+        used = self.used.setdefault(side, set())
+        if (key, row) not in used and any(k == key for k, r in used if r != row):
+            key = f"{self.group.get(side, '')}/{key}"
+        used.add((key, row))
+        return key
+
+
 def line_items(doc_id: str, table: Table) -> tuple[list[LineItem], list[str]]:
     """One LineItem per printed amount; problems (unreadable amounts, cut rows) as text."""
-    spec = templates()["tables"][table.kind]
     columns = layout_columns(table)
-    items: list[LineItem] = []
     problems: list[str] = []
-    context = _CodeContext()
-    roles = {c.role for c in columns}
-    for row, where in zip(table.rows, table.row_where, strict=True):
+    items: list[LineItem] = []
+    keys = _Keys()
+    groups = column_groups(columns)
+    contexts = [_CodeContext() for _ in groups]
+    for number, (row, where) in enumerate(zip(table.rows, table.row_where, strict=True)):
         if len(row) < len(columns) and any(c.role == "measure" for c in columns[len(row):]):
             problems.append(f"{where}: row of {table.kind} has {len(row)} cells where the header "
                             f"has {len(columns)} (cut mid-row?)")
             continue
-        parts = {c.role: _DIGITS.sub("", cell) for c, cell in zip(columns, row, strict=False)
-                 if c.role.startswith("code") and _DIGITS.sub("", cell)}
-        code = context.code(parts)
-        if code and set(code) == {"0"}:
-            continue  # the placeholder row of an empty table
-        labels: dict[str, str] = {}
-        for column, cell in zip(columns, row, strict=False):
-            if column.role == "label" or (column.role.startswith("code") and cell.strip()
-                                          and not _DIGITS.sub("", cell)
-                                          and not labels.get(column.side)):
-                labels[column.side] = labels.get(column.side) or cell  # 合计 across code cells
-            if column.role != "measure" or not cell.strip():
-                continue
-            label = labels.get(column.side, "")
-            try:
-                amount = parse_amount(cell)
-            except ValueError:
-                problems.append(f"{where}: {table.kind} row {code or norm(label)!r}, column "
-                                f"{column.header!r}: {cell!r} is not an amount")
-                continue
-            if amount is None:
-                continue
-            key = code if code and spec["layout"] == "coded" else row_key(label)
-            if not key and spec["layout"] == "labelled" and "label" not in roles:
-                key = "合计"  # a table of one unlabelled row (上海 三公经费表)
-            if not key:
-                problems.append(f"{where}: {table.kind} has an amount {cell!r} with no row label")
-                continue
-            classification = spec.get("classification", "none") if code else "none"
-            items.append(LineItem(doc_id, table.kind, column.side, key, column.measure,
-                                  code if spec["layout"] == "coded" else "", classification,
-                                  norm(label), to_wan(amount, table.unit), where))
+        for group, context in zip(groups, contexts, strict=True):
+            cells = [(columns[i], row[i] if i < len(row) else "") for i in group]
+            items += _row_items(doc_id, table, cells, context, keys, number, where, problems)
     return items, problems
+
+
+def _row_items(doc_id: str, table: Table, cells: list[tuple[Column, str]],
+               context: _CodeContext, keys: _Keys, number: int, where: str,
+               problems: list[str]) -> list[LineItem]:
+    spec = templates()["tables"][table.kind]
+    coded = spec["layout"] == "coded"
+    parts = {c.role: _code_part(c.role, cell) for c, cell in cells
+             if c.role.startswith("code") and _DIGITS.sub("", cell)}
+    code = context.code(parts)
+    if code and set(code) == {"0"}:
+        return []  # the placeholder row of an empty table
+    labels: dict[str, str] = {}
+    items = []
+    for column, cell in cells:
+        if column.role == "label" or (column.role.startswith("code") and cell.strip()
+                                      and not _DIGITS.sub("", cell)):
+            labels[column.side] = labels.get(column.side) or cell  # 合计 across code cells
+        if column.role != "measure" or not cell.strip():
+            continue
+        label = labels.get(column.side, "")
+        try:
+            amount = parse_amount(cell)
+        except ValueError:
+            problems.append(f"{where}: {table.kind} row {code or norm(label)!r}, column "
+                            f"{column.header!r}: {cell!r} is not an amount")
+            continue
+        if amount is None:
+            continue
+        key = code if code and coded else keys.key(column.side, label, number)
+        if not key and spec["layout"] == "labelled" and not any(
+                c.role == "label" for c, _ in cells):
+            key = "合计"  # a table of one unlabelled row (上海 三公经费表)
+        if not key:
+            problems.append(f"{where}: {table.kind} has an amount {cell!r} with no row label")
+            continue
+        items.append(LineItem(doc_id, table.kind, column.side, key, column.measure,
+                              code if coded else "",
+                              spec.get("classification", "none") if code else "none",
+                              norm(label), to_wan(amount, table.unit), where))
+    return items
