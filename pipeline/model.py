@@ -25,6 +25,7 @@ class Block:
     level: int = 0
     where: str = ""
     row_where: tuple[str, ...] = ()
+    columns_x: tuple[tuple[float, float], ...] = ()  # x extent of each grid column (PDF)
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
     row_where: tuple[str, ...]
     where: str
+    columns_x: tuple[tuple[float, float], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ NUMBERED = re.compile(
     r"^(?:[一二三四五六七八九十]+、|\d+[、.．]|[（(][一二三四五六七八九十\d]+[)）])")
 _CODE = re.compile(r"^\d{3,}$")
 _COLUMN_NUMBER = re.compile(r"^(\*+|\d{1,2})$")
+_TITLE_END = re.compile(r"表(?:[（(][^）)]*[）)])?$")  # a title ends with 表, maybe (单位：元)
 
 
 @cache
@@ -127,12 +128,18 @@ def recognise_all(blocks: list[Block], name: str) -> tuple[list[Table], list[str
                                       or unheaded):
                 fragments.append((title[0], title[1], unit, block, unheaded))
                 headers.setdefault(title[0], header)
+                if len(header) == len(block.rows):  # only the head of the table on this page
+                    headers.pop(title[0])
+                    fresh, title_page = True, _page(block.where)
+                    next_page = title_page.split()[-1:] or [""]
+                    title_page = f"page {int(next_page[0]) + 1}" if title_page else ""
+                    continue
             elif any(is_money(c) for row in block.rows for c in row):
                 skipped.append(block.where)
             fresh = False
             continue
-        kind = table_kind(block.text)
-        if kind is not None and len(norm(block.text)) <= 40:
+        kind = table_kind(block.text) if _TITLE_END.search(norm(block.text)) else None
+        if kind is not None and len(norm(block.text)) <= 60:
             title, unit, fresh = (kind, block.text), "万元", True
             title_page = _page(block.where)
         elif block.kind == "heading":
@@ -160,6 +167,25 @@ def _header_words() -> frozenset[str]:
     return frozenset(norm(w) for w in words)
 
 
+def realign(rows: tuple[tuple[str, ...], ...], columns_x: tuple[tuple[float, float], ...],
+            target_x: tuple[tuple[float, float], ...]) -> tuple[tuple[str, ...], ...]:
+    """Rows of a continuation page laid into the first page's columns by x position: each
+    cell goes to the column it overlaps most."""
+    def home(extent: tuple[float, float]) -> int:
+        overlaps = [min(extent[1], t[1]) - max(extent[0], t[0]) for t in target_x]
+        return max(range(len(target_x)), key=overlaps.__getitem__)
+
+    homes = [home(extent) for extent in columns_x]
+    laid = []
+    for row in rows:
+        cells = [""] * len(target_x)
+        for index, cell in enumerate(row):
+            if cell and index < len(homes):
+                cells[homes[index]] += cell
+        laid.append(tuple(cells))
+    return tuple(laid)
+
+
 def _stitch(fragments: list[tuple[str, str, str, Block, bool]], name: str) -> list[Table]:
     tables: dict[str, Table] = {}
     problems: list[str] = []
@@ -169,12 +195,15 @@ def _stitch(fragments: list[tuple[str, str, str, Block, bool]], name: str) -> li
         header, lifted = lift_code_heads(header, [grid.rows[i] for i in data])
         rows = tuple(lifted)
         lines = tuple(grid.row_where[i] if grid.row_where else grid.where for i in data)
-        if kind not in tables:
+        if kind not in tables or not tables[kind].rows:  # a head alone is replaced by the table
             tables[kind] = Table(kind, title, unit, column_paths(header, width), rows, lines,
-                                 grid.where)
+                                 grid.where, grid.columns_x)
             continue
         first = tables[kind]
         layout = templates()["tables"][kind]["layout"]
+        if width != len(first.columns) and first.columns_x and grid.columns_x and \
+                layout != "performance":
+            rows, width = realign(rows, grid.columns_x, first.columns_x), len(first.columns)
         if layout != "performance" and width != len(first.columns):
             problems.append(f"continuation of {kind} at {grid.where} has {width} columns, "
                             f"the table began with {len(first.columns)}")
@@ -183,7 +212,7 @@ def _stitch(fragments: list[tuple[str, str, str, Block, bool]], name: str) -> li
             problems.append(f"continuation of {kind} at {grid.where} is in {unit}, "
                             f"the table began in {first.unit}")
         tables[kind] = Table(kind, first.title, first.unit, first.columns, first.rows + rows,
-                             first.row_where + lines, first.where)
+                             first.row_where + lines, first.where, first.columns_x)
     if problems:
         raise DocumentError(name, problems)
     return list(tables.values())

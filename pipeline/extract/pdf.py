@@ -68,10 +68,24 @@ def _lines(text: str) -> list[str]:
     return [line for line in lines if line and not _PAGE_NUMBER.match(line)]
 
 
+def _join_wrapped_titles(lines: list[str]) -> list[str]:
+    """A table title that wrapped ('…培训费支' / '出预算表') joined back into one line."""
+    joined: list[str] = []
+    for line in lines:
+        if joined and table_kind(joined[-1]) is None and not joined[-1].endswith("表") \
+                and len(joined[-1]) + len(line) <= 70 \
+                and table_kind(joined[-1] + line) is not None and not line.endswith("。"):
+            joined[-1] += line
+        else:
+            joined.append(line)
+    return joined
+
+
 def _paragraphs(lines: list[str], where: str) -> list[Block]:
     """Wrapped lines joined into paragraphs; titles and headings stand alone."""
     blocks: list[Block] = []
     current = ""
+    lines = _join_wrapped_titles(lines)
     for line in lines:
         alone = bool(_HEADING.match(line)) or (table_kind(line) is not None and len(line) <= 60)
         if alone and current:
@@ -94,14 +108,63 @@ def clean_cell(cell: str | None) -> str:
     return joined.replace(" ", "") if is_money(joined) else joined
 
 
-def clean_grid(rows: list[list[str | None]]) -> list[list[str]]:
-    """Cells cleaned; empty rows, and columns that are only merge artefacts (no cell of
-    their own in any row), removed. Empty real columns stay, so pages of one table align."""
+BORDER = 8  # points: the gap of a double rule, not a column of its own
+
+
+def column_groups(extents: list[tuple[float, float]]) -> list[list[int]]:
+    """Columns drawn inside other columns (double-ruled cells give an outer and an inner
+    column for one printed column) grouped with the column that contains them."""
+    groups: list[list[int]] = []
+    outer: tuple[float, float] | None = None
+    for index, (x0, x1) in enumerate(extents):
+        inside = outer is not None and x0 >= outer[0] - 1 and x1 <= outer[1] + 1
+        border = inside and (x1 - x0 < BORDER or (x0 - outer[0] <= BORDER
+                                                  and outer[1] - x1 <= BORDER))
+        if border:
+            groups[-1].append(index)
+        else:
+            groups.append([index])
+            outer = (x0, x1)
+    return groups
+
+
+def clean_grid(rows: list[list[str | None]], extents: list[tuple[float, float]] | None = None
+               ) -> tuple[list[list[str]], list[tuple[float, float]]]:
+    """Cells cleaned and nested columns merged; empty rows, and columns that are only merge
+    artefacts (no cell of their own in any row), removed. Empty real columns stay, so the
+    pages of one table align. Returns the grid and each column's x extent."""
     width = max((len(r) for r in rows), default=0)
     rows = [list(r) + [None] * (width - len(r)) for r in rows]
-    keep = [c for c in range(width) if any(r[c] is not None for r in rows)]
-    grid = [[clean_cell(r[c]) for c in keep] for r in rows]
-    return [row for row in grid if any(row)]
+    extents = extents if extents and len(extents) == width else [(i, i + 1) for i in range(width)]
+    groups = [g for g in column_groups(extents) if any(r[c] is not None for r in rows for c in g)]
+    grid = [["".join(clean_cell(r[c]) for c in g) for g in groups] for r in rows]
+    keep = [i for i, row in enumerate(grid) if any(row)]
+    return [grid[i] for i in keep], [extents[g[0]] for g in groups]
+
+
+def _rows_above(page: pdfplumber.page.Page, bbox: tuple[float, float, float, float],
+                extents: list[tuple[float, float]]) -> tuple[list[list[str]], float]:
+    """Table rows printed above the first ruled table of a page: the row a page break cut
+    from its top border ('30108 机关事业单位基本养老保险缴费 1,326.81' at the very top of a
+    continuation page). Words are laid into the table's columns by x position."""
+    band = page.within_bbox((bbox[0], 0, bbox[2], bbox[1]))
+    lines: dict[int, list[dict]] = {}
+    for word in band.extract_words():
+        lines.setdefault(round(word["top"]), []).append(word)
+    rows, top = [], bbox[1]
+    for line_top in sorted(lines, reverse=True):  # upwards from the table, while rows go on
+        words = lines[line_top]
+        if not any(is_money(w["text"]) for w in words):
+            break
+        row = [""] * len(extents)
+        for word in words:
+            middle = (word["x0"] + word["x1"]) / 2
+            distances = [0 if x0 <= middle <= x1 else min(abs(middle - x0), abs(middle - x1))
+                         for x0, x1 in extents]
+            row[distances.index(min(distances))] += word["text"]
+        rows.insert(0, row)
+        top = min(top, min(w["top"] for w in words))
+    return rows, top
 
 
 def _table_page(page: pdfplumber.page.Page, number: int) -> list[Block]:
@@ -110,12 +173,17 @@ def _table_page(page: pdfplumber.page.Page, number: int) -> list[Block]:
     tables = page.find_tables()
     items: list[tuple[float, list[Block]]] = []
     boxes = [t.bbox for t in tables]
-    for table in tables:
-        grid = clean_grid(table.extract())
+    for index, table in enumerate(tables):
+        extents = [(c.bbox[0], c.bbox[2]) for c in table.columns]
+        grid, kept = clean_grid(table.extract(), extents)
+        if index == 0 and grid:
+            orphans, top = _rows_above(page, table.bbox, kept)
+            grid = orphans + grid
+            boxes[0] = (boxes[0][0], top, boxes[0][2], boxes[0][3])
         if grid:
             items.append((table.bbox[1], [Block("table", rows=tuple(tuple(r) for r in grid),
-                                                where=where,
-                                                row_where=(where,) * len(grid))]))
+                                                where=where, row_where=(where,) * len(grid),
+                                                columns_x=tuple(kept))]))
     outside = page
     for box in boxes:
         outside = outside.outside_bbox(box)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from pipeline.model import LineItem, Table
-from pipeline.recognise import MONEY, NUMBERED, YEAR, norm, row_key, templates
+from pipeline.recognise import MONEY, NUMBERED, YEAR, is_money, norm, row_key, templates
 
 UNIT_FACTOR = {"万元": Decimal(1), "千元": Decimal("0.1"), "元": Decimal("0.0001")}
 BLANKS = {"", "-", "—", "－", "/", "--"}
@@ -54,7 +54,8 @@ def column_of(path: tuple[str, ...]) -> Column:
     for role in ("code_class", "code_item", "code_sub", "code", "label"):
         if role in roles:
             return Column(role, header=header)
-    for index, cell in enumerate(cells):
+    joined = ["".join(cells[i:]) for i in range(len(cells) - 1)]  # headers wrapped in cells
+    for index, cell in enumerate(cells + joined):
         measure = _lookup("measures", cell)
         if measure:
             if measure != "amount" and cells[-1] == "预算数" and index < len(cells) - 1:
@@ -63,16 +64,37 @@ def column_of(path: tuple[str, ...]) -> Column:
     return Column("", header=header)
 
 
+def _distinct_measures(columns: list[Column], paths: tuple[tuple[str, ...], ...]
+                       ) -> list[Column]:
+    """Two columns naming the same measure (江苏 三公 table: 合计 of all, and 三公经费/小计):
+    the one with the longer header path keeps the id, the more general one is grand_<id>."""
+    for index, column in enumerate(columns):
+        for other in range(index + 1, len(columns)):
+            if any(c.role == "label" for c in columns[index:other]):
+                break  # another side of a two-sided table
+            if column.role == "measure" and columns[other].measure == column.measure:
+                general = index if len(paths[index]) < len(paths[other]) else other
+                old = columns[general]
+                columns[general] = Column(old.role, f"grand_{old.measure}", old.side, old.header)
+    return columns
+
+
 def layout_columns(table: Table) -> list[Column]:
-    """Columns with roles; in two-sided tables every label column starts a new side."""
-    columns = [column_of(path) for path in table.columns]
+    """Columns with roles; in two-sided tables every label column starts a new side. A
+    column with no header that holds words is a label column (江苏 收入预算总表)."""
+    columns = _distinct_measures([column_of(path) for path in table.columns], table.columns)
+    for index, column in enumerate(columns):
+        if not column.role and not table.columns[index] and any(
+                index < len(r) and r[index].strip() and not is_money(r[index])
+                for r in table.rows):
+            columns[index] = Column("label", header=column.header)
     if templates()["tables"][table.kind]["layout"] != "two_sided":
         return columns
     sided: list[Column] = []
     side = ""
     for index, column in enumerate(columns):
         if column.role == "label":
-            named = [_lookup("sides", cell) for cell in table.columns[index]]
+            named = [_lookup("sides", cell) for cell in reversed(table.columns[index])]
             side = next((s for s in named if s), f"side{len(sided)}")
         sided.append(Column(column.role, column.measure, side, column.header))
     return sided
@@ -136,15 +158,61 @@ class _Keys:
         return key
 
 
+def repair_wrapped_labels(rows: list[tuple[str, ...]], columns: list[Column]
+                          ) -> list[tuple[str, ...]]:
+    """A label that wrapped in a tall cell comes out of a PDF as fragments on the rows above
+    and below its figure ('三、单位预留机动经' / 3,258.06 / '费'): join them on the figure's row."""
+    rows = [list(r) for r in rows]
+    for label in [i for i, c in enumerate(columns) if c.role == "label"]:
+        measures = [i for i, c in enumerate(columns)
+                    if c.role == "measure" and c.side == columns[label].side]
+        for r in range(1, len(rows)):
+            if not _figures(rows, r, measures) or _words(rows, r, label) or \
+                    not _words(rows, r - 1, label) or _figures(rows, r - 1, measures):
+                continue
+            joined = _words(rows, r - 1, label)
+            rows[r - 1][label] = ""
+            after = _words(rows, r + 1, label)
+            if after and not _figures(rows, r + 1, measures) and not NUMBERED.match(norm(after)):
+                joined += after
+                rows[r + 1][label] = ""
+            rows[r][label] = joined
+    _borrow_spanning_labels(rows, columns)
+    return [tuple(r) for r in rows]
+
+
+def _figures(rows: list[list[str]], r: int, measures: list[int]) -> bool:
+    return any(i < len(rows[r]) and rows[r][i].strip() for i in measures)
+
+
+def _words(rows: list[list[str]], r: int, label: int) -> str:
+    return rows[r][label] if 0 <= r < len(rows) and label < len(rows[r]) else ""
+
+
+def _borrow_spanning_labels(rows: list[list[str]], columns: list[Column]) -> None:
+    """A total whose label spans two sides (当年支出小计 across 功能分类 and 支出用途) has its
+    figure on the right side only: the figure's side takes the label."""
+    labels = [i for i, c in enumerate(columns) if c.role == "label"]
+    for row in rows:
+        for left, right in zip(labels, labels[1:], strict=False):
+            side_figures = [i for i, c in enumerate(columns) if c.role == "measure"
+                            and c.side == columns[left].side and i < len(row) and row[i].strip()]
+            wanted = any(i < len(row) and row[i].strip() for i, c in enumerate(columns)
+                         if c.role == "measure" and c.side == columns[right].side)
+            if row[left] and not row[right] and wanted and not side_figures:
+                row[right], row[left] = row[left], ""
+
+
 def line_items(doc_id: str, table: Table) -> tuple[list[LineItem], list[str]]:
     """One LineItem per printed amount; problems (unreadable amounts, cut rows) as text."""
     columns = layout_columns(table)
     problems: list[str] = []
     items: list[LineItem] = []
     keys = _Keys()
+    rows = repair_wrapped_labels(list(table.rows), columns)
     groups = column_groups(columns)
     contexts = [_CodeContext() for _ in groups]
-    for number, (row, where) in enumerate(zip(table.rows, table.row_where, strict=True)):
+    for number, (row, where) in enumerate(zip(rows, table.row_where, strict=True)):
         if len(row) < len(columns) and any(c.role == "measure" for c in columns[len(row):]):
             problems.append(f"{where}: row of {table.kind} has {len(row)} cells where the header "
                             f"has {len(columns)} (cut mid-row?)")
@@ -168,9 +236,10 @@ def _row_items(doc_id: str, table: Table, cells: list[tuple[Column, str]],
     labels: dict[str, str] = {}
     items = []
     for column, cell in cells:
-        if column.role == "label" or (column.role.startswith("code") and cell.strip()
-                                      and not _DIGITS.sub("", cell)):
+        if column.role.startswith("code") and cell.strip() and not _DIGITS.sub("", cell):
             labels[column.side] = labels.get(column.side) or cell  # 合计 across code cells
+        elif column.role == "label" and cell.strip():
+            labels[column.side] = cell  # the innermost (rightmost) label names the row
         if column.role != "measure" or not cell.strip():
             continue
         label = labels.get(column.side, "")
@@ -183,9 +252,8 @@ def _row_items(doc_id: str, table: Table, cells: list[tuple[Column, str]],
         if amount is None:
             continue
         key = code if code and coded else keys.key(column.side, label, number)
-        if not key and spec["layout"] == "labelled" and not any(
-                c.role == "label" for c, _ in cells):
-            key = "合计"  # a table of one unlabelled row (上海 三公经费表)
+        if not key and not any(c.role in ("label", "code", "code_class") for c, _ in cells):
+            key = "合计"  # a table of one unlabelled row (上海 三公经费表, 江苏 支出预算总表)
         if not key:
             problems.append(f"{where}: {table.kind} has an amount {cell!r} with no row label")
             continue
