@@ -32,6 +32,7 @@ class Checker:
         self.index: dict[Key, LineItem] = {
             (i.table, i.side, i.row_key, i.measure): i for i in self.items}
         self.rows: set[tuple[str, str, str]] = {(i.table, i.side, i.row_key) for i in self.items}
+        self.measures: set[tuple[str, str]] = {(i.table, i.measure) for i in self.items}
 
     def value(self, ref: str) -> Decimal | None:
         """'table/side:row_key:measure' -> amount; a blank cell of a printed row is 0."""
@@ -40,7 +41,8 @@ class Checker:
         item = self.index.get((table, side, key, measure))
         if item is not None:
             return item.amount_wan
-        return ZERO if (table, side, key) in self.rows else None
+        printed = (table, side, key) in self.rows and (table, measure) in self.measures
+        return ZERO if printed else None
 
     def equal(self, check: str, expected: Decimal, actual: Decimal, table: str, row_key: str,
               measure: str, message: str, location: str = "", severity: str = "error",
@@ -297,10 +299,12 @@ def _cost_indicators(c: Checker, projects: list[Project], targets: list[Target])
 
 def check_document(doc_id: str, items: list[LineItem], projects: list[Project],
                    targets: list[Target], figures: list[StatedFigure],
-                   changes: list[StatedChange], kind: str = "budget"
-                   ) -> tuple[list[Finding], int]:
-    """All checks; returns the findings and how many checks ran."""
+                   changes: list[StatedChange], kind: str = "budget",
+                   columns: set[tuple[str, str]] | None = None) -> tuple[list[Finding], int]:
+    """All checks; returns the findings and how many checks ran. `columns` names the
+    (table, measure) columns printed, so that a blank cell of one reads as 0."""
     checker = Checker(doc_id, items, kind)
+    checker.measures |= columns or set()
     sums_of_parts(checker)
     labelled_totals(checker)
     column_identities(checker)

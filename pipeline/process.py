@@ -75,7 +75,8 @@ def process(sources: Source | list[Source], root: Path, publisher: Publisher) ->
         raise DocumentError(name, problems)
     changes = narrative.stated_changes(doc_id, blocks)
     checked, run = check.check_document(doc_id, list(items.values()), projects, targets,
-                                        narrative.figures(blocks), changes, source.kind)
+                                        narrative.figures(blocks), changes, source.kind,
+                                        _printed_columns(found))
     return Extraction(source, publisher.name or source.publisher or source.publisher_id,
                       publisher.region or source.region, source.title,
                       tuple(items.values()), tuple(projects), tuple(targets), tuple(changes),
@@ -92,3 +93,9 @@ def _missing_tables(found: list, publisher: Publisher) -> list[str]:
     return [f"no {templates()['tables'][kind]['title']} ({kind}) found: the document is "
             f"truncated or not of the {template['title']} template"
             for kind in template.get("tables", []) if kind not in kinds]
+
+
+def _printed_columns(found: list) -> set[tuple[str, str]]:
+    """(table, measure) of every measure column the tables print, blank or not."""
+    return {(t.kind, c.measure) for t in found if templates()["tables"][t.kind]["layout"] !=
+            "performance" for c in tables.layout_columns(t) if c.role == "measure"}

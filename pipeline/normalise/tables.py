@@ -64,6 +64,9 @@ def column_of(path: tuple[str, ...]) -> Column:
     return Column("", header=header)
 
 
+_GENERALITY = {"总计": 3, "合计": 2, "小计": 1}
+
+
 def _distinct_measures(columns: list[Column], paths: tuple[tuple[str, ...], ...]
                        ) -> list[Column]:
     """Two columns naming the same measure (江苏 三公 table: 合计 of all, and 三公经费/小计):
@@ -73,10 +76,27 @@ def _distinct_measures(columns: list[Column], paths: tuple[tuple[str, ...], ...]
             if any(c.role == "label" for c in columns[index:other]):
                 break  # another side of a two-sided table
             if column.role == "measure" and columns[other].measure == column.measure:
-                general = index if len(paths[index]) < len(paths[other]) else other
+                rank = [(_GENERALITY.get(next((norm(c) for c in reversed(paths[i])
+                                               if norm(c) in _GENERALITY), ""), 0),
+                         -len(paths[i])) for i in (index, other)]
+                general = index if rank[0] > rank[1] else other
                 old = columns[general]
                 columns[general] = Column(old.role, f"grand_{old.measure}", old.side, old.header)
     return columns
+
+
+def _side_of(paths: tuple[tuple[str, ...], ...], columns: list[Column], label: int) -> str:
+    """The side a label column starts: the side word over it, else over its neighbours (a
+    header cell can sit over the column beside the one it heads)."""
+    later = [i for i in range(label + 1, len(columns)) if columns[i].role != "label"]
+    stop = next((i for i in range(label + 1, len(columns)) if columns[i].role == "label"),
+                len(columns))
+    for index in [label, label - 1] + [i for i in later if i < stop]:
+        if 0 <= index < len(paths):
+            named = [_lookup("sides", cell) for cell in reversed(paths[index])]
+            if any(named):
+                return next(s for s in named if s)
+    return ""
 
 
 def layout_columns(table: Table) -> list[Column]:
@@ -94,8 +114,7 @@ def layout_columns(table: Table) -> list[Column]:
     side = ""
     for index, column in enumerate(columns):
         if column.role == "label":
-            named = [_lookup("sides", cell) for cell in reversed(table.columns[index])]
-            side = next((s for s in named if s), f"side{len(sided)}")
+            side = _side_of(table.columns, columns, index) or f"side{len(sided)}"
         sided.append(Column(column.role, column.measure, side, column.header))
     return sided
 
@@ -178,7 +197,20 @@ def repair_wrapped_labels(rows: list[tuple[str, ...]], columns: list[Column]
                 rows[r + 1][label] = ""
             rows[r][label] = joined
     _borrow_spanning_labels(rows, columns)
+    _label_from_below(rows, columns)
     return [tuple(r) for r in rows]
+
+
+def _label_from_below(rows: list[list[str]], columns: list[Column]) -> None:
+    """Figures printed on the line above their label (合计 centred low in a tall cell): a row
+    of figures with no words takes the words of the next row if that row has no figures."""
+    measures = [i for i, c in enumerate(columns) if c.role == "measure"]
+    words = [i for i, c in enumerate(columns) if c.role != "measure"]
+    for r in range(len(rows) - 1):
+        if _figures(rows, r, measures) and not any(_words(rows, r, i) for i in words) and \
+                not _figures(rows, r + 1, measures) and any(_words(rows, r + 1, i) for i in words):
+            for i in words:
+                rows[r][i], rows[r + 1][i] = _words(rows, r + 1, i), ""
 
 
 def _figures(rows: list[list[str]], r: int, measures: list[int]) -> bool:
