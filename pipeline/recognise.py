@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ NUMBERED = re.compile(
 _CODE = re.compile(r"^\d{3,}$")
 _COLUMN_NUMBER = re.compile(r"^(\*+|\d{1,2})$")
 _TITLE_END = re.compile(r"表(?:[（(][^）)]*[）)])?$")  # a title ends with 表, maybe (单位：元)
+_AFTER_TITLE = re.compile(r"(?:部门|编制部门|部门名称|编制单位|单位)[:：].*$")
 
 
 @cache
@@ -119,6 +121,13 @@ def recognise_all(blocks: list[Block], name: str) -> tuple[list[Table], list[str
     title: tuple[str, str] | None = None
     unit, fresh, title_page = "万元", False, ""
     for block in blocks:
+        if block.kind == "table" and _title_row(block):
+            heading = block.rows[0][0] or next(c for c in block.rows[0] if c)
+            title, unit, fresh = (table_kind(_title_part(heading)), heading), "万元", True
+            title_page = _page(block.where)
+            found = _UNIT.search(norm(heading))
+            unit = found.group(1) if found else unit
+            block = replace(block, rows=block.rows[1:], row_where=block.row_where[1:])
         if block.kind == "table":
             header = [tuple(norm(c) for c in row) for row in split_header(block.rows)[0]]
             near = fresh and _page(block.where) == title_page
@@ -138,7 +147,7 @@ def recognise_all(blocks: list[Block], name: str) -> tuple[list[Table], list[str
                 skipped.append(block.where)
             fresh = False
             continue
-        kind = table_kind(block.text) if _TITLE_END.search(norm(block.text)) else None
+        kind = table_kind(block.text) if _TITLE_END.search(_title_part(block.text)) else None
         if kind is not None and len(norm(block.text)) <= 60:
             title, unit, fresh = (kind, block.text), "万元", True
             title_page = _page(block.where)
@@ -148,6 +157,20 @@ def recognise_all(blocks: list[Block], name: str) -> tuple[list[Table], list[str
         if found:
             unit = found.group(1)
     return _stitch(fragments, name), skipped
+
+
+def _title_part(text: str) -> str:
+    """A title line without what may follow it on the same line (部门：…, 单位：…)."""
+    return _AFTER_TITLE.sub("", norm(text))
+
+
+def _title_row(block: Block) -> bool:
+    """A grid whose first row is one cell holding a table's title (the title drawn inside
+    the table's frame)."""
+    cells = [c for c in block.rows[0] if c] if block.rows else []
+    return len(cells) == 1 and len(block.rows) > 1 and \
+        _TITLE_END.search(_title_part(cells[0])) is not None and \
+        table_kind(_title_part(cells[0])) is not None
 
 
 def _page(where: str) -> str:
