@@ -151,8 +151,9 @@ def recognise_all(blocks: list[Block], name: str) -> tuple[list[Table], list[str
         if kind is not None and len(norm(block.text)) <= 60:
             title, unit, fresh = (kind, block.text), "万元", True
             title_page = _page(block.where)
-        elif block.kind == "heading":
-            title = None
+        elif block.kind == "heading" or (_TITLE_END.search(_title_part(block.text))
+                                          and len(norm(block.text)) <= 60):
+            title = None  # a heading, or the title of a table this template does not know
         found = _UNIT.search(norm(block.text))
         if found:
             unit = found.group(1)

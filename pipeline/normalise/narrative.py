@@ -31,6 +31,8 @@ SUBJECTS = {
     "政府性基金拨款": "政府性基金拨款",
     "国有资本经营预算拨款": "国有资本经营预算拨款",
     "财政拨款收入": "财政拨款收入",
+    "一般公共预算收入": "一般公共预算收入",
+    "财政专户管理资金": "财政专户管理资金",
     "财政拨款支出": "财政拨款支出",
     "基本支出": "基本支出",
     "项目支出": "项目支出",
@@ -38,7 +40,8 @@ SUBJECTS = {
     "支出": "支出",
 }
 _SUBJECT = re.compile("|".join(re.escape(s) for s in sorted(SUBJECTS, key=len, reverse=True)))
-_ITEM = re.compile(r"[“\"]([^”\"]{2,80}?（(?:类|款|项)）)[”\"]")
+_ITEM = re.compile(r"[“\"]([^”\"]{2,80}?（(?:类|款|项)）)[”\"]"
+                   r"|^(?:\d+[．.、])?([^，。“”]{2,30}（类）(?:[^，。]{0,30}（(?:款|项)）)*支出)")
 _CHANGE = re.compile(
     r"(?P<cmp>较|比|与)(?P<base>(?:[^，,。；;增减持（(]|[（(][^）)]{0,12}[）)]){0,24}?)"
     r"(?:相比)?[，,]?(?P<dir>增加|减少|增长|下降|上升|持平)"
@@ -46,7 +49,7 @@ _CHANGE = re.compile(
     r"(?:[，,]?(?:增长|下降|上升|减少|降低)(?P<pct>\d+(?:\.\d+)?)%)?"
 )
 _FIGURE = re.compile(r"(?P<subject>" + _SUBJECT.pattern + r")"
-                     r"(?:预算|决算|支出|收入|数|为|共计|合计|总额|安排)*(?P<n>\d[\d,]*(?:\.\d+)?)万元")
+                     r"(?:预算|决算|支出|收入|数|为|共计|合计|总计|总额|安排)*(?P<n>\d[\d,]*(?:\.\d+)?)万元")
 _ANY_FIGURE = re.compile(r"(?P<n>\d[\d,]*(?:\.\d+)?)万元")
 _BASE_FIGURE = re.compile(r"(?:执行数|决算数|上年|去年)[为是]?$")
 _BASE_STATED = re.compile(r"(?:执行数|决算数)[为是](?P<n>\d[\d,]*(?:\.\d+)?)万元")
@@ -71,6 +74,7 @@ class _Paragraph:
     text: str  # white space removed
     index: list[int]  # position of each kept character in block.text
     section: str  # the squashed text of the section before this paragraph
+    previous: str = ""  # the squashed text of the paragraph before, in the same section
 
     def quote(self, start: int, end: int) -> str:
         return self.block.text[self.index[start]:self.index[end - 1] + 1] if end > start else ""
@@ -82,16 +86,17 @@ class _Paragraph:
 
 
 def _paragraphs(blocks: list[Block]) -> Iterator[_Paragraph]:
-    section = ""
+    section = previous = ""
     for block in blocks:
         if block.kind == "heading":
-            section = ""
+            section = previous = ""
         if block.kind != "paragraph":
             continue
         kept = [(i, ch) for i, ch in enumerate(block.text) if not ch.isspace()]
         text = "".join(ch for _, ch in kept)
-        yield _Paragraph(block, text, [i for i, _ in kept], section)
+        yield _Paragraph(block, text, [i for i, _ in kept], section, previous)
         section += text
+        previous = text
 
 
 def _amount(text: str) -> Decimal:
@@ -152,22 +157,25 @@ def stated_changes(doc_id: str, blocks: list[Block]) -> list[StatedChange]:
 
 
 def _subject_of(p: _Paragraph, begin: int, at: int) -> tuple[str, Decimal | None] | None:
-    """The subject of a change at `at` and its stated amount: the last subject named in the
-    sentence, else in the sentence before (“…1.35万元。比上年持平”), else the paragraph's
-    quoted 类/款/项 line."""
+    """The subject of a change at `at` and its stated amount: the last subject named in its
+    sentence; else the 类/款/项 line the paragraph is about; else the topic (first subject)
+    of the sentence before, in this paragraph or the one before (“…1.35万元。比上年持平”)."""
     found = _subjects(p.text, begin, at)
-    if not found and begin:
-        previous = p.sentence(begin - 1, begin - 1)[0]
-        found = _subjects(p.text, previous, begin)
     if found:
         subject = SUBJECTS[found[-1].group()]
         return subject, _stated_amount(p.section + p.text[:at], subject)
-    item = _ITEM.search(p.text, 0, at)
-    if item is None:
+    item = _ITEM.search(p.text, 0, at) or (None if begin else _ITEM.search(p.previous))
+    if item is not None:
+        headline = _ANY_FIGURE.match(item.string, item.end())
+        amount = _amount(headline.group("n")) if headline else _nearest_amount(p.text[begin:at])
+        return item.group(1) or item.group(2), amount
+    before = p.text[:begin] if begin else p.previous
+    last = _SENTENCE_END.split(before.rstrip("。；;"))[-1] if before else ""
+    topic = _subjects(last, 0, len(last))
+    if not topic:
         return None
-    headline = _ANY_FIGURE.match(p.text, item.end())
-    amount = _amount(headline.group("n")) if headline else _nearest_amount(p.text[begin:at])
-    return item.group(1), amount
+    subject = SUBJECTS[topic[0].group()]
+    return subject, _stated_amount(p.section + p.text[:at], subject)
 
 
 def _stated_amount(before: str, subject: str) -> Decimal | None:
