@@ -143,6 +143,8 @@ def stated_changes(doc_id: str, blocks: list[Block]) -> list[StatedChange]:
             if subject is None:
                 continue
             name, amount = subject
+            if "口径" in p.text[begin:stop]:
+                amount = None  # compared on a restated scope: the year's amount is not the base
             sign = Decimal(-1) if match.group("dir") in _DOWN else Decimal(1)
             change = None if match.group("chg") is None else sign * _amount(match.group("chg"))
             if match.group("dir") == "持平":

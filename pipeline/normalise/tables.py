@@ -99,10 +99,21 @@ def _side_of(paths: tuple[tuple[str, ...], ...], columns: list[Column], label: i
     return ""
 
 
+def _pair_actuals(paths: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+    """决算 tables print 预算数 | 决算数 under one spanning head, which a grid keeps over the
+    first column only: the 决算数 column takes the head of the 预算数 column beside it."""
+    paired = list(paths)
+    for index in range(1, len(paired)):
+        if paired[index] == ("决算数",) and paired[index - 1][-1:] == ("预算数",):
+            paired[index] = paired[index - 1][:-1] + ("决算数",)
+    return tuple(paired)
+
+
 def layout_columns(table: Table) -> list[Column]:
     """Columns with roles; in two-sided tables every label column starts a new side. A
     column with no header that holds words is a label column (江苏 收入预算总表)."""
-    columns = _distinct_measures([column_of(path) for path in table.columns], table.columns)
+    paths = _pair_actuals(table.columns)
+    columns = _distinct_measures([column_of(path) for path in paths], paths)
     for index, column in enumerate(columns):
         if not column.role and not table.columns[index] and any(
                 index < len(r) and r[index].strip() and not is_money(r[index])
