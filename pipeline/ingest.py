@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pipeline.archive import archive
 from pipeline.errors import DocumentError
-from pipeline.extract import MAX_BYTES, extract, sniff
+from pipeline.extract import MAX_BYTES, PDF, extract, pdf, sniff
 from pipeline.identify import Identity, identify
 from pipeline.model import Source
 from pipeline.run import REGISTRY, RunResult, run
@@ -37,14 +37,17 @@ def _read(path: Path) -> bytes:
 
 
 def _merge(found: Identity, others: list[Identity], given: Overrides) -> Identity:
-    """The document's own reading, completed by the other files given with it, overridden
-    by the options."""
+    """The document's own reading, overridden by the options, and completed by the other
+    files given with it of the same year when they all agree (a disclosure's tables PDF
+    need not repeat the publisher its narrative names)."""
+    year = given.fiscal_year or found.fiscal_year
+    kin = [o for o in others if o.fiscal_year == year]
+
     def pick(field: str):
         value = getattr(given, field) or getattr(found, field)
-        for other in others:
-            value = value or getattr(other, field)
-        return value
-    return Identity(pick("publisher"), pick("fiscal_year"), pick("kind"),
+        offered = {getattr(o, field) for o in kin if getattr(o, field)}
+        return value or (offered.pop() if len(offered) == 1 else None)
+    return Identity(pick("publisher") or "", year, pick("kind") or "",
                     pick("scope") or "department")
 
 
@@ -55,7 +58,9 @@ def identify_files(paths: list[Path], given: Overrides, registry: dict
     for path in paths:
         try:
             data = _read(path)
-            read.append((path, data, identify(extract(data, sniff(data), str(path)))))
+            blocks = pdf.opening(data, str(path)) if sniff(data) == PDF else \
+                extract(data, sniff(data), str(path))
+            read.append((path, data, identify(blocks)))
         except DocumentError as error:
             rejected[str(path)] = error
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

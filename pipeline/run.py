@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline import cache
 from pipeline.archive import current, load_manifest, write_atomic
 from pipeline.errors import DocumentError
 from pipeline.fetch import FetchResult, fetch_publisher, session
@@ -50,11 +51,17 @@ def process_all(root: Path, publishers: dict[str, Publisher]) -> RunResult:
     result = RunResult()
     for sources in current(load_manifest(root)):
         doc_id = sources[0].doc_id
-        try:
-            publisher = _publisher(publishers, sources[0].publisher_id)
-            result.extractions.append(process(sources, root, publisher))
-        except DocumentError as error:
-            result.rejected[doc_id] = error
+        publisher = _publisher(publishers, sources[0].publisher_id)
+        cache_key = cache.key(sources, publisher.name, publisher.region)
+        extraction = cache.load(root, cache_key)
+        if extraction is None:
+            try:
+                extraction = process(sources, root, publisher)
+            except DocumentError as error:
+                result.rejected[doc_id] = error
+                continue
+            cache.save(root, cache_key, extraction)
+        result.extractions.append(extraction)
     return result
 
 

@@ -48,9 +48,10 @@ def to_docx(blocks: list[Block]) -> bytes:
         else:
             width = max(len(r) for r in block.rows)
             table = document.add_table(rows=len(block.rows), cols=width)
-            for r, row in enumerate(block.rows):
-                for c, cell in enumerate(row):
-                    table.cell(r, c).text = cell
+            for row, cells in zip(block.rows, table.rows, strict=True):
+                for text, cell in zip(row, cells.cells, strict=False):
+                    if text:
+                        cell.text = text
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

@@ -5,8 +5,8 @@ from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
-
 from conftest import CORPUS
+
 from pipeline.extract import extract, sniff
 from pipeline.identify import identify
 from pipeline.model import Source

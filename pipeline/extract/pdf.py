@@ -205,13 +205,27 @@ def _table_page(page: pdfplumber.page.Page, number: int) -> list[Block]:
     return blocks + _paragraphs(pending, where)
 
 
-def extract(data: bytes, name: str = "document.pdf") -> list[Block]:
+def _readable(data: bytes, name: str) -> tuple[list[tuple[str, int]], list[int]]:
+    """Every page's text and path count, and the pages without text; a scan is an error."""
     pages = page_texts(data, name)
-    texts = [text for text, _ in pages]
-    blank = [i + 1 for i, text in enumerate(texts) if not text.strip()]
-    if texts and len(blank) == len(texts):
-        raise DocumentError(name, [f"no text layer on any of its {len(texts)} pages "
+    blank = [i + 1 for i, (text, _) in enumerate(pages) if not text.strip()]
+    if pages and len(blank) == len(pages):
+        raise DocumentError(name, [f"no text layer on any of its {len(pages)} pages "
                                    "(a scan): nothing can be read without OCR"])
+    return pages, blank
+
+
+def opening(data: bytes, name: str = "document.pdf", count: int = 4) -> list[Block]:
+    """The text of the first pages only, without the table finder: enough to tell who
+    published what (cover, title, 部门名称)."""
+    pages, _ = _readable(data, name)
+    return [b for i, (text, _) in enumerate(pages[:count])
+            for b in _paragraphs(_lines(text), f"page {i + 1}")]
+
+
+def extract(data: bytes, name: str = "document.pdf") -> list[Block]:
+    pages, blank = _readable(data, name)
+    texts = [text for text, _ in pages]
     blocks: list[Block] = []
     if blank:
         listed = ", ".join(str(p) for p in blank)
