@@ -85,3 +85,17 @@ def test_the_package_descriptor_has_titles_keys_and_string_codes(project):
     assert types["code"] == "string" and types["row_key"] == "string"
     assert types["amount_wan"] == "number"
     assert items["schema"]["foreignKeys"][0]["reference"]["resource"] == "documents"
+
+
+def test_a_rerun_on_unchanged_originals_reprocesses_nothing(project, monkeypatch):
+    import pipeline.run as run_module
+
+    calls = []
+    real = run_module.process
+    monkeypatch.setattr(run_module, "process", lambda *a: calls.append(a) or real(*a))
+    assert invoke("run", "--offline", "--root", str(project)).exit_code == 0
+    assert invoke("run", "--offline", "--root", str(project)).exit_code == 0
+    assert len(calls) == 1  # the second run read the cached extraction
+    monkeypatch.setattr(run_module.cache, "fingerprint", lambda: "a newer parser")
+    assert invoke("run", "--offline", "--root", str(project)).exit_code == 0
+    assert len(calls) == 2  # a parser change reprocesses
