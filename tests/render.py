@@ -136,10 +136,16 @@ def to_pdf(blocks: list[Block]) -> bytes:
     for block in blocks:
         if block.kind == "table":
             width = max(len(r) for r in block.rows)
-            rows = [[Paragraph(html_lib.escape(c), cell) for c in r] + [""] * (width - len(r))
-                    for r in block.rows]
+            # long cells wrap as Paragraphs, short ones are plain strings; each ends with a
+            # space, so that no line is one character alone (pdfium drops a one-character
+            # string drawn in reportlab's built-in CID font; real disclosures embed fonts)
+            rows = [[Paragraph(html_lib.escape(c) + "&nbsp;", cell) if len(c) > 8 else
+                     (c + " " if len(c) == 1 else c) for c in r]
+                    + [""] * (width - len(r)) for r in block.rows]
             table = Table(rows, colWidths=[1100 / width] * width)
-            table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
+            table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                                       ("FONTNAME", (0, 0), (-1, -1), "STSong-Light"),
+                                       ("FONTSIZE", (0, 0), (-1, -1), 6)]))
             story.append(table)
         elif block.kind == "heading" and "表" in block.text and len(block.text) < 40:
             story += [PageBreak(), Paragraph(html_lib.escape(block.text), body)]

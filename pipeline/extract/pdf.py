@@ -1,6 +1,6 @@
-"""PDF disclosures with a text layer. pypdfium2 reads every page's text (fast); pdfplumber's
-table finder, the expensive part, runs only on pages that hold tables. Pages without a text
-layer are reported, never turned into rows."""
+"""PDF disclosures with a text layer. pypdfium2 reads every page's text, and on pages that
+hold tables their ruling lines and character boxes, which pdfplumber's table algorithm turns
+into grids (pdf_tables.py). Pages without a text layer are reported, never turned into rows."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 
 from pipeline.errors import DocumentError
+from pipeline.extract import pdf_tables
 from pipeline.model import Block
 from pipeline.recognise import is_money, table_kind
 
@@ -142,60 +143,56 @@ def clean_grid(rows: list[list[str | None]], extents: list[tuple[float, float]] 
     return [grid[i] for i in keep], [extents[g[0]] for g in groups]
 
 
-def _rows_above(page: pdfplumber.page.Page, bbox: tuple[float, float, float, float],
+def _rows_above(layout: pdf_tables.PageLayout, bbox: tuple[float, float, float, float],
                 extents: list[tuple[float, float]]) -> tuple[list[list[str]], float]:
     """Table rows printed above the first ruled table of a page: the row a page break cut
     from its top border ('30108 机关事业单位基本养老保险缴费 1,326.81' at the very top of a
-    continuation page). Words are laid into the table's columns by x position."""
-    band = page.within_bbox((bbox[0], 0, bbox[2], bbox[1]))
-    lines: dict[int, list[dict]] = {}
-    for word in band.extract_words():
-        lines.setdefault(round(word["top"]), []).append(word)
+    continuation page). Characters are laid into the table's columns by x position."""
+    above = [c for c in layout.chars if c["bottom"] <= bbox[1] + 1
+             and bbox[0] <= (c["x0"] + c["x1"]) / 2 <= bbox[2]]
     rows, top = [], bbox[1]
-    for line_top in sorted(lines, reverse=True):  # upwards from the table, while rows go on
-        words = lines[line_top]
-        if not any(is_money(w["text"]) for w in words):
-            break
-        row = [""] * len(extents)
-        for word in words:
-            middle = (word["x0"] + word["x1"]) / 2
+    for line_top, line in reversed(pdf_tables.lines(above)):  # upwards, while rows go on
+        cells = [[] for _ in extents]
+        for char in line:
+            middle = (char["x0"] + char["x1"]) / 2
             distances = [0 if x0 <= middle <= x1 else min(abs(middle - x0), abs(middle - x1))
                          for x0, x1 in extents]
-            row[distances.index(min(distances))] += word["text"]
+            cells[distances.index(min(distances))].append(char)
+        row = [pdf_tables.line_text(c).replace(" ", "") for c in cells]
+        if not any(is_money(cell) for cell in row):
+            break
         rows.insert(0, row)
-        top = min(top, min(w["top"] for w in words))
+        top = min(top, line_top)
     return rows, top
 
 
-def _table_page(page: pdfplumber.page.Page, number: int) -> list[Block]:
+def _table_page(page: pdfium.PdfPage, number: int) -> list[Block]:
     """Text lines and table grids of one page, in reading order (top to bottom)."""
     where = f"page {number}"
-    tables = page.find_tables()
-    items: list[tuple[float, list[Block]]] = []
-    boxes = [t.bbox for t in tables]
-    for index, table in enumerate(tables):
+    layout = pdf_tables.layout(page)
+    items: list[tuple[float, Block]] = []
+    boxes = []
+    for index, table in enumerate(pdf_tables.tables(layout)):
         extents = [(c.bbox[0], c.bbox[2]) for c in table.columns]
         grid, kept = clean_grid(table.extract(), extents)
+        box = table.bbox
         if index == 0 and grid:
-            orphans, top = _rows_above(page, table.bbox, kept)
-            grid = orphans + grid
-            boxes[0] = (boxes[0][0], top, boxes[0][2], boxes[0][3])
+            orphans, top = _rows_above(layout, box, kept)
+            grid, box = orphans + grid, (box[0], top, box[2], box[3])
+        boxes.append(box)
         if grid:
-            items.append((table.bbox[1], [Block("table", rows=tuple(tuple(r) for r in grid),
-                                                where=where, row_where=(where,) * len(grid),
-                                                columns_x=tuple(kept))]))
-    outside = page
-    for box in boxes:
-        outside = outside.outside_bbox(box)
-    for line in outside.extract_text_lines():
-        text = line["text"].strip()
+            items.append((box[1], Block("table", rows=tuple(tuple(r) for r in grid),
+                                        where=where, row_where=(where,) * len(grid),
+                                        columns_x=tuple(kept))))
+    outside = [c for c in layout.chars if not any(pdf_tables.inside(c, b) for b in boxes)]
+    for top, line in pdf_tables.lines(outside):
+        text = pdf_tables.line_text(line).strip()
         if text and not _PAGE_NUMBER.match(text):
-            items.append((line["top"], [Block("paragraph", text=text, where=where)]))
+            items.append((top, Block("paragraph", text=text, where=where)))
     items.sort(key=lambda item: item[0])
     blocks: list[Block] = []
     pending: list[str] = []
-    for _, group in items:
-        block = group[0]
+    for _, block in items:
         if block.kind == "paragraph":
             pending.append(block.text)
             continue
@@ -225,18 +222,28 @@ def opening(data: bytes, name: str = "document.pdf", count: int = 4) -> list[Blo
 
 def extract(data: bytes, name: str = "document.pdf") -> list[Block]:
     pages, blank = _readable(data, name)
-    texts = [text for text, _ in pages]
     blocks: list[Block] = []
     if blank:
         listed = ", ".join(str(p) for p in blank)
         blocks.append(Block("notice", text=f"no text layer on pages {listed}",
                             where=f"page {blank[0]}"))
-    table_pages = {i for i, (text, paths) in enumerate(pages)
-                   if text.strip() and has_table(text, paths)}
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        for index, text in enumerate(texts):
-            if index in table_pages:
-                blocks += _table_page(pdf.pages[index], index + 1)
+    document = _open(data, name)
+    plumber = None
+    try:
+        for index, (text, paths) in enumerate(pages):
+            if text.strip() and has_table(text, paths):
+                page = document[index]
+                if page.get_rotation():
+                    from pipeline.extract import pdf_plumber
+                    plumber = plumber or pdfplumber.open(io.BytesIO(data))
+                    blocks += pdf_plumber.table_page(plumber.pages[index], index + 1)
+                else:
+                    blocks += _table_page(page, index + 1)
+                page.close()
             elif text.strip():
                 blocks += _paragraphs(_lines(text), f"page {index + 1}")
+    finally:
+        document.close()
+        if plumber is not None:
+            plumber.close()
     return blocks
