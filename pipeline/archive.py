@@ -19,6 +19,9 @@ EXTENSIONS = {"text/plain": "txt", "application/pdf": "pdf", "text/html": "html"
               "application/vnd.ms-excel": "xls",
               "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx"}
 COLUMNS = [f.name for f in fields(Source)]
+# Originals up to this size are committed with the data; larger ones are kept under
+# data/archive/large/, which git ignores (the manifest, with their sha256, is always kept).
+LARGE = 5 * 1024 * 1024
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -62,7 +65,8 @@ def archive(root: Path, data: bytes, source: Source) -> Source:
     if digest in known:
         return known[digest]
     ext = EXTENSIONS.get(source.media_type, "bin")
-    path = MANIFEST.parent / source.publisher_id / f"{digest}.{ext}"
+    folder = MANIFEST.parent / ("large" if len(data) > LARGE else "") / source.publisher_id
+    path = folder / f"{digest}.{ext}"
     write_atomic(root / path, data)
     stored = Source(**{**asdict(source), "sha256": digest, "path": str(path), "bytes": len(data)})
     save_manifest(root, [*known.values(), stored])

@@ -9,13 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.progress import Progress
 
 from pipeline import __version__
 from pipeline.errors import BudgetWatchError
 from pipeline.ingest import Overrides, ingest
 from pipeline.package import DESCRIPTOR, report_errors, validate
 from pipeline.report import report_path
-from pipeline.run import RunResult, run
+from pipeline.run import REGISTRY, RunResult, fetch_all, run
+from pipeline.sources import load_registry
 
 
 def clean_errors(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -69,6 +71,44 @@ def print_summary(result: RunResult) -> None:
             click.echo(f"  {problem}", err=True)
     click.echo(f"package: {len(result.changed)} files changed" if result.changed
                else "package: unchanged")
+
+
+@main.command("fetch")
+@ROOT
+@click.option("--source", "sources", multiple=True, help="Publisher id (repeatable); default all.")
+@click.option("--year", "years", type=int, multiple=True, help="Fiscal year (repeatable); "
+              "default the registry's years.")
+@clean_errors
+def fetch_command(root: Path, sources: tuple[str, ...], years: tuple[int, ...]) -> None:
+    """Find new and re-published disclosures and archive them; a summary per publisher."""
+    publishers = load_registry(root / REGISTRY)
+    unknown = [s for s in sources if s not in publishers]
+    if unknown:
+        raise BudgetWatchError(f"unknown publisher {', '.join(unknown)} (known: "
+                               f"{', '.join(sorted(publishers))})")
+    chosen = {k: v for k, v in publishers.items() if not sources or k in sources}
+    with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
+        task = progress.add_task("fetching", total=len(chosen))
+        results = []
+        for publisher in chosen.values():
+            progress.update(task, description=f"fetching {publisher.id}")
+            results += fetch_all(root, {publisher.id: publisher}, lambda _: None,
+                                 list(years) or None)
+            progress.advance(task)
+    report_fetch(results)
+    if any(r.failed for r in results):
+        sys.exit(1)
+
+
+def report_fetch(results: list) -> None:
+    if results and all(r.offline for r in results):
+        click.echo("fetch: no network (cannot reach any listing page)")
+        return
+    for r in results:
+        click.echo(f"{r.publisher_id}: {len(r.new)} new, {len(r.republished)} re-published, "
+                   f"{len(r.unchanged)} unchanged, {len(r.failed)} failed")
+        for failure in r.failed:
+            click.echo(f"  {failure}")
 
 
 @main.command("ingest")

@@ -9,7 +9,7 @@ from pathlib import Path
 from pipeline import cache
 from pipeline.archive import current, load_manifest, write_atomic
 from pipeline.errors import DocumentError
-from pipeline.fetch import FetchResult, fetch_publisher, session
+from pipeline.fetch import FetchResult, Settings, fetch_publisher
 from pipeline.model import Extraction
 from pipeline.package import merge, read_rows, write
 from pipeline.process import process
@@ -32,17 +32,18 @@ def _publisher(publishers: dict[str, Publisher], publisher_id: str) -> Publisher
     return publishers.get(publisher_id) or Publisher(publisher_id, "", "", (), {}, (), (), ())
 
 
-def fetch_all(root: Path, publishers: dict[str, Publisher],
-              say: Callable[[str], None] = print) -> list[FetchResult]:
+def fetch_all(root: Path, publishers: dict[str, Publisher], say: Callable[[str], None] = print,
+              years: list[int] | None = None, settings: Settings | None = None
+              ) -> list[FetchResult]:
     """Fetch every publisher; one that fails never stops the others."""
-    http = session()
-    results = [fetch_publisher(root, p, http) for p in publishers.values()]
+    results = [fetch_publisher(root, p, years, settings) for p in publishers.values()]
     if results and all(r.offline for r in results):
         say("fetch: no network (cannot reach any listing page); using the archive")
-    else:
-        for r in results:
-            say(f"fetch {r.publisher_id}: {len(r.new)} new, {len(r.unchanged)} unchanged, "
-                f"{len(r.failed)} failed" + "".join(f"\n  {f}" for f in r.failed))
+        return results
+    for r in results:
+        say(f"fetch {r.publisher_id}: {len(r.new)} new, {len(r.republished)} re-published, "
+            f"{len(r.unchanged)} unchanged, {len(r.failed)} failed"
+            + "".join(f"\n  {f}" for f in r.failed))
     return results
 
 

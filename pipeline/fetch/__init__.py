@@ -1,0 +1,137 @@
+"""Fetch: walk each publisher's listing pages, download what is new, archive every original
+with its provenance. One publisher's failure never stops the others."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlparse
+
+from pipeline.archive import archive, load_manifest
+from pipeline.extract import EXTRACTORS, HTML, sniff
+from pipeline.fetch import discover
+from pipeline.fetch.http import Client, Fetched, FetchError, Offline, Settings
+from pipeline.model import Source
+from pipeline.sources import Publisher
+
+__all__ = ["FetchResult", "fetch_publisher", "Settings", "Client"]
+EXPECTED = {".pdf": "application/pdf", ".xls": "application/vnd.ms-excel", ".txt": "text/plain",
+            ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+
+@dataclass
+class FetchResult:
+    publisher_id: str
+    new: list[str] = field(default_factory=list)
+    republished: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    offline: bool = False
+
+
+def fetch_publisher(root: Path, publisher: Publisher, years: list[int] | None = None,
+                    settings: Settings | None = None,
+                    progress: Callable[[str], None] = lambda _: None) -> FetchResult:
+    """Archive what is new at one publisher; every failure is recorded in the result."""
+    result = FetchResult(publisher.id)
+    client = Client(publisher.allowed_hosts, settings or Settings())
+    wanted = years or list(publisher.years)
+    try:
+        links = _listed(client, publisher, wanted, result)
+    except Offline as error:
+        result.offline = True
+        result.failed.append(str(error))
+        return result
+    for link in links:
+        progress(link.url)
+        try:
+            _fetch_link(root, client, publisher, link, result)
+        except Offline as error:
+            result.offline = True
+            result.failed.append(str(error))
+            break
+        except FetchError as error:
+            result.failed.append(str(error))
+    return result
+
+
+def _listed(client: Client, publisher: Publisher, years: list[int], result: FetchResult
+            ) -> list[discover.Link]:
+    links: dict[str, discover.Link] = {}
+    for first in dict.fromkeys(u for y in years for u in publisher.listing_for(y)):
+        try:
+            page = client.get(first)
+        except FetchError as error:
+            result.failed.append(str(error))
+            continue
+        found, any_year = discover.disclosure_links(page.content, page.url, publisher, years)
+        if not any_year:
+            result.failed.append(str(discover.structure_changed(first, publisher.link_patterns)))
+            continue
+        for other in discover.page_urls(page.url, page.content):
+            try:
+                more = client.get(other)
+            except FetchError as error:
+                result.failed.append(str(error))
+                continue
+            found += discover.disclosure_links(more.content, more.url, publisher, years)[0]
+        links.update((link.url, link) for link in found)
+    return list(links.values())
+
+
+def _fetch_link(root: Path, client: Client, publisher: Publisher, link: discover.Link,
+                result: FetchResult) -> None:
+    if discover.is_attachment(link.url):
+        _keep(root, client, publisher, link, link.url, result)
+        return
+    page = client.get(link.url)
+    files = discover.attachments(page.content, page.url)
+    if files:
+        for url in files:
+            try:
+                _keep(root, client, publisher, link, url, result)
+            except FetchError as error:
+                result.failed.append(str(error))
+    elif discover.has_tables(page.content):
+        _store(root, publisher, link, page, HTML, result)
+    else:
+        result.failed.append(f"{link.url}: the detail page has no attachment and no tables")
+
+
+def _keep(root: Path, client: Client, publisher: Publisher, link: discover.Link, url: str,
+          result: FetchResult) -> None:
+    """Download one attachment (conditionally) and archive it if its bytes are new."""
+    known = [s for s in load_manifest(root) if s.source_url == url]
+    latest = max(known, key=lambda s: s.retrieved_at) if known else None
+    fetched = client.get(url, latest.etag if latest else "", latest.last_modified if latest
+                         else "")
+    if fetched.status == 304:
+        result.unchanged.append(url)
+        return
+    actual = sniff(fetched.content)
+    expected = EXPECTED.get(Path(urlparse(url).path).suffix.lower())
+    if actual == HTML and expected != HTML:
+        raise FetchError(url, f"an HTML page was served in place of a {expected} document")
+    if actual not in EXTRACTORS:
+        raise FetchError(url, f"its content is {actual}, not a document the pipeline reads")
+    _store(root, publisher, link, fetched, actual, result, known_urls=bool(known))
+
+
+def _store(root: Path, publisher: Publisher, link: discover.Link, fetched: Fetched,
+           media_type: str, result: FetchResult, known_urls: bool = False) -> None:
+    before = {s.sha256 for s in load_manifest(root)}
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    source = Source("", "", publisher.id, link.year, link.kind, publisher.scope, media_type, 0,
+                    link.text, fetched.url, now, fetched.headers.get("ETag", ""),
+                    fetched.headers.get("Last-Modified", ""), publisher.name, publisher.region,
+                    part=Path(urlparse(fetched.url).path).name)
+    stored = archive(root, fetched.content, source)
+    if stored.sha256 in before:
+        result.unchanged.append(fetched.url)
+    elif known_urls:
+        result.republished.append(fetched.url)
+    else:
+        result.new.append(fetched.url)
