@@ -37,15 +37,25 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+_read: dict[Path, tuple[tuple[int, int], list[Source]]] = {}
+
+
 def load_manifest(root: Path) -> list[Source]:
-    path = root / MANIFEST
+    """The manifest's rows; read again only when the file changed."""
+    path = (root / MANIFEST).resolve()
     if not path.exists():
         return []
+    stat = path.stat()
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    if path in _read and _read[path][0] == stamp:
+        return list(_read[path][1])
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    return [Source(**{**{k: v or "" for k, v in row.items() if k in COLUMNS},
-                      "fiscal_year": int(row["fiscal_year"]), "bytes": int(row["bytes"])})
-            for row in rows]
+    sources = [Source(**{**{k: v or "" for k, v in row.items() if k in COLUMNS},
+                         "fiscal_year": int(row["fiscal_year"]), "bytes": int(row["bytes"])})
+               for row in rows]
+    _read[path] = (stamp, sources)
+    return list(sources)
 
 
 def save_manifest(root: Path, sources: list[Source]) -> None:

@@ -3,6 +3,7 @@ conditional GETs, counts requests and bytes, and can misbehave on purpose."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import struct
 import threading
@@ -22,6 +23,10 @@ class Portal:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+
+            def setup(self) -> None:
+                super().setup()  # no Nagle: headers and body leave without waiting for ACKs
+                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
             def do_GET(self) -> None:  # noqa: N802
                 path = self.path
@@ -50,6 +55,11 @@ class Portal:
 
             def log_message(self, *args: object) -> None:
                 pass
+
+            def handle(self) -> None:
+                # the client may hang up (a fault test, or the end of a benchmark)
+                with contextlib.suppress(ConnectionError):
+                    super().handle()
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
