@@ -189,10 +189,14 @@ def _table_page(page: pdfium.PdfPage, number: int) -> list[Block]:
         text = pdf_tables.line_text(line).strip()
         if text and not _PAGE_NUMBER.match(text):
             items.append((top, Block("paragraph", text=text, where=where)))
-    items.sort(key=lambda item: item[0])
+    return reading_order(items, where)
+
+
+def reading_order(items: list[tuple[float, Block]], where: str) -> list[Block]:
+    """A page's lines and grids top to bottom, lines between grids joined into paragraphs."""
     blocks: list[Block] = []
     pending: list[str] = []
-    for _, block in items:
+    for _, block in sorted(items, key=lambda item: item[0]):
         if block.kind == "paragraph":
             pending.append(block.text)
             continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pdfplumber
 
-from pipeline.extract.pdf import _PAGE_NUMBER, _paragraphs, clean_grid
+from pipeline.extract.pdf import _PAGE_NUMBER, clean_grid, reading_order
 from pipeline.model import Block
 from pipeline.recognise import is_money
 
@@ -40,7 +40,7 @@ def table_page(page: pdfplumber.page.Page, number: int) -> list[Block]:
     pdfplumber turns upright."""
     where = f"page {number}"
     tables = page.find_tables()
-    items: list[tuple[float, list[Block]]] = []
+    items: list[tuple[float, Block]] = []
     boxes = [t.bbox for t in tables]
     for index, table in enumerate(tables):
         extents = [(c.bbox[0], c.bbox[2]) for c in table.columns]
@@ -50,25 +50,14 @@ def table_page(page: pdfplumber.page.Page, number: int) -> list[Block]:
             grid = orphans + grid
             boxes[0] = (boxes[0][0], top, boxes[0][2], boxes[0][3])
         if grid:
-            items.append((table.bbox[1], [Block("table", rows=tuple(tuple(r) for r in grid),
-                                                where=where, row_where=(where,) * len(grid),
-                                                columns_x=tuple(kept))]))
+            items.append((table.bbox[1], Block("table", rows=tuple(tuple(r) for r in grid),
+                                               where=where, row_where=(where,) * len(grid),
+                                               columns_x=tuple(kept))))
     outside = page
     for box in boxes:
         outside = outside.outside_bbox(box)
     for line in outside.extract_text_lines():
         text = line["text"].strip()
         if text and not _PAGE_NUMBER.match(text):
-            items.append((line["top"], [Block("paragraph", text=text, where=where)]))
-    items.sort(key=lambda item: item[0])
-    blocks: list[Block] = []
-    pending: list[str] = []
-    for _, group in items:
-        block = group[0]
-        if block.kind == "paragraph":
-            pending.append(block.text)
-            continue
-        blocks += _paragraphs(pending, where)
-        pending = []
-        blocks.append(block)
-    return blocks + _paragraphs(pending, where)
+            items.append((line["top"], Block("paragraph", text=text, where=where)))
+    return reading_order(items, where)
