@@ -75,12 +75,14 @@ def _sort_key(text: str) -> tuple[int, str]:
     return (0, f"{int(text):012d}") if text.isdigit() else (1, text)
 
 
-def merge(extractions: list[Extraction], kept: dict[str, list[dict[str, str]]]
-          ) -> dict[str, str]:
-    """CSV text per resource from fresh extractions plus rows kept from the last package."""
+def merge(extractions: list[Extraction], kept: dict[str, list[dict[str, str]]],
+          extra: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, str]:
+    """CSV text per resource from fresh extractions, rows computed across documents
+    (`extra`: changes, cross-document findings) and rows kept from the last package."""
     texts = {}
     for name in RESOURCES:
-        rows = [row for e in extractions for row in rows_of(e)[name]] + kept.get(name, [])
+        rows = [row for e in extractions for row in rows_of(e).get(name, [])]
+        rows += (extra or {}).get(name, []) + kept.get(name, [])
         texts[name] = csv_text(name, rows)
     return texts
 
@@ -93,7 +95,8 @@ def read_rows(root: Path, doc_ids: set[str]) -> dict[str, list[dict[str, str]]]:
         if not path.exists():
             continue
         with path.open(encoding="utf-8", newline="") as handle:
-            kept[name] = [r for r in csv.DictReader(handle) if r["doc_id"] in doc_ids]
+            kept[name] = [r for r in csv.DictReader(handle)
+                      if r.get("doc_id", r.get("to_doc")) in doc_ids]
     return kept
 
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from pipeline import cache
 from pipeline.archive import current, load_manifest, write_atomic
+from pipeline.compare import Change, pairs, stated_against_computed, year_on_year
 from pipeline.errors import DocumentError
 from pipeline.fetch import FetchResult, Settings, fetch_publisher
-from pipeline.model import Extraction
+from pipeline.model import Extraction, Finding
 from pipeline.package import merge, read_rows, write
 from pipeline.process import process
 from pipeline.report import render, report_path, summarise
@@ -20,11 +21,30 @@ REGISTRY = Path("data/registry.toml")
 
 
 @dataclass
+class Comparisons:
+    changes: list[Change] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    checks_run: int = 0
+
+
+def compare_all(extractions: list[Extraction]) -> Comparisons:
+    """Year-on-year changes and stated-against-computed checks for every consecutive pair."""
+    result = Comparisons()
+    for old, new in pairs(extractions):
+        result.changes += year_on_year(old, new)
+        findings, run = stated_against_computed(old, new)
+        result.findings += findings
+        result.checks_run += run
+    return result
+
+
+@dataclass
 class RunResult:
     fetched: list[FetchResult] = field(default_factory=list)
     extractions: list[Extraction] = field(default_factory=list)
     rejected: dict[str, DocumentError] = field(default_factory=dict)
     changed: list[str] = field(default_factory=list)
+    comparisons: Comparisons = field(default_factory=Comparisons)
 
 
 def _publisher(publishers: dict[str, Publisher], publisher_id: str) -> Publisher:
@@ -74,7 +94,10 @@ def run(root: Path, fetch: bool = True, say: Callable[[str], None] = print) -> R
     result = process_all(root, publishers)
     result.fetched = fetched
     kept = read_rows(root, set(result.rejected))
-    result.changed = write(root, merge(result.extractions, kept))
+    result.comparisons = compare_all(result.extractions)
+    extra = {"changes": [asdict(c) for c in result.comparisons.changes],
+             "findings": [asdict(f) for f in result.comparisons.findings]}
+    result.changed = write(root, merge(result.extractions, kept, extra))
     for extraction in result.extractions:
         text = render(summarise(extraction)).encode("utf-8")
         path = root / report_path(extraction)

@@ -92,9 +92,26 @@ RESOURCES: dict[str, tuple[str, str, list[str], list[tuple[str, str, str, str]]]
         ("message", S, "说明", "问题说明"),
         ("location", S, "位置", "原件中的行号或页码"),
     ]),
+    "changes": ("两份文件之间的变化", "同一发布者相邻年度文件逐行比较得到的增减",
+                ["from_doc", "to_doc", "table", "side", "row_key", "measure"], [
+        ("publisher_id", S, "发布者编号", "登记表中的发布者编号"),
+        ("from_doc", S, "原文件", "较早的文件（上一年度）"),
+        ("to_doc", S, "新文件", "较新的文件"),
+        ("table", S, "表", "标准表编号"),
+        ("side", S, "收支方", "收支总表的收入方或支出方；其他表为空"),
+        ("row_key", S, "行键", "科目编码或行名"),
+        ("measure", S, "栏目", "栏目编号"),
+        ("label", S, "行名", "新文件（或原文件）印出的行名"),
+        ("amount_from", N, "原金额（万元）", "较早文件的金额；新增行为空"),
+        ("amount_to", N, "新金额（万元）", "较新文件的金额；删除行为空"),
+        ("change_wan", N, "增减额（万元）", "新金额减原金额"),
+        ("change_pct", N, "增减幅度（%）", "相对原金额的百分比；原金额为零或为空时为空"),
+        ("kind", S, "类型", "added 新增 / removed 删除 / changed 变化"),
+        ("significance", S, "重要性", "使该变化被列为重要的规则；空为一般变化"),
+    ]),
 }
 
-FOREIGN = {name: "documents" for name in RESOURCES if name != "documents"}
+FOREIGN = {name: "documents" for name in RESOURCES if name not in ("documents", "changes")}
 
 
 def resource_descriptor(name: str) -> dict[str, Any]:
@@ -108,6 +125,10 @@ def resource_descriptor(name: str) -> dict[str, Any]:
     if name in FOREIGN:
         schema["foreignKeys"] = [{"fields": ["doc_id"],
                                   "reference": {"resource": "documents", "fields": ["doc_id"]}}]
+    if name == "changes":
+        schema["foreignKeys"] = [{"fields": [f], "reference": {"resource": "documents",
+                                                               "fields": ["doc_id"]}}
+                                 for f in ("from_doc", "to_doc")]
     return {"name": name, "path": f"data/{name}.csv", "profile": "tabular-data-resource",
             "title": title, "description": description, "format": "csv", "mediatype": "text/csv",
             "encoding": "utf-8", "schema": schema}

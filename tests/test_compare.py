@@ -1,0 +1,99 @@
+"""Year on year: lines aligned on (table, side, row_key, measure); stated changes against the
+changes the two documents' own tables give."""
+
+from dataclasses import replace
+from decimal import Decimal as D
+
+import pytest
+from conftest import CORPUS, process_text, sample_text
+
+from pipeline.compare import pairs, percent, stated_against_computed, year_on_year
+from pipeline.extract import extract, sniff
+from pipeline.identify import identify
+from pipeline.model import Source
+from pipeline.process import process
+from pipeline.sources import Publisher
+
+
+@pytest.fixture(scope="module")
+def two_years(tmp_path_factory):
+    root = tmp_path_factory.mktemp("yoy")
+    new = process_text(root, sample_text(), "2023.txt")
+    text = (sample_text().replace("30101\t基本工资\t264.87\t264.87", "30101\t基本工资\t254.87\t254.87")
+            .replace("30302\t退休费\t19.01\t19.01\t\n", ""))
+    old = process_text(root, text, "2022.txt")
+    old = replace(old, source=replace(old.source, fiscal_year=2022))
+    return old, new
+
+
+def test_changed_added_and_removed_lines_with_amounts_and_percent(two_years):
+    old, new = two_years
+    got = {(c.table, c.row_key, c.measure): c for c in year_on_year(old, new)}
+    basic = got[("general_budget_basic", "30101", "total")]
+    assert (basic.amount_from, basic.amount_to, basic.change_wan, basic.change_pct, basic.kind) \
+        == (D("254.87"), D("264.87"), D("10.00"), D("3.92"), "changed")
+    assert basic.significance == ""  # 10万元 but under 5%
+    added = got[("general_budget_basic", "30302", "total")]
+    assert (added.kind, added.amount_from, added.change_pct, added.significance) == (
+        "added", None, None, "added")
+    assert all(c.from_doc == "changsha-xzspj-2022-budget" for c in got.values())
+
+
+def test_significance_rules_come_from_the_templates():
+    from pipeline.compare import significance
+    from pipeline.model import LineItem
+
+    def item(table, key):
+        return LineItem("d", table, "", key, "total", "", "none", key, D(1), "")
+
+    assert significance("changed", item("expenditure", "合计"), D("0.01"), D("0.01")) == "total"
+    assert significance("changed", item("three_public", "合计"), D("0.5"), D("1")) \
+        == "table three_public"
+    assert significance("changed", item("expenditure", "2010301"), D("12"), D("6")) \
+        == "at least 10万元 and 5%"
+    assert significance("changed", item("expenditure", "2010301"), D("12"), D("4")) == ""
+    assert significance("removed", item("expenditure", "2010301"), None, None) == "removed"
+    assert percent(D("0"), D("5")) is None and percent(None, D("5")) is None
+    assert percent(D("16497.8640"), D("-876.7517")) == D("-5.31")
+
+
+def test_only_consecutive_years_of_one_series_are_paired(two_years):
+    old, new = two_years
+    other = replace(new, source=replace(new.source, kind="final_accounts"))
+    assert [(a.source.fiscal_year, b.source.fiscal_year) for a, b in pairs([new, old, other])] \
+        == [(2022, 2023)]
+
+
+SERIES = [["jiangsu/js-court-2017-budget.pdf", "jiangsu/js-court-2018-budget.pdf",
+           "jiangsu/js-court-2019-budget.pdf"],
+          ["shanghai/putuo-wanli-2023-budget.pdf", "shanghai/putuo-wanli-2024-budget.pdf"]]
+
+
+def corpus_document(name: str):
+    path = CORPUS / name
+    who = identify(extract(path.read_bytes(), "", name))
+    source = Source("0" * 64, name, "corpus", who.fiscal_year, who.kind, "department",
+                    sniff(path.read_bytes()), 0, part=path.name)
+    return process([source], CORPUS, Publisher("corpus", who.publisher, "", (), {}, (), (), ()))
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="../shared/corpus is absent")
+@pytest.mark.parametrize("series", SERIES, ids=["jiangsu-court", "putuo-wanli"])
+def test_stated_changes_agree_with_the_computed_ones_on_the_corpus(series):
+    documents = [corpus_document(name) for name in series]
+    checked = 0
+    for old, new in zip(documents, documents[1:], strict=False):
+        findings, run = stated_against_computed(old, new)
+        assert findings == []
+        checked += run
+    assert checked >= len(series) - 1  # income or spending, 三公 and its parts where stated
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="../shared/corpus is absent")
+def test_a_stated_change_that_the_tables_contradict_is_a_finding():
+    old, new = (corpus_document(n) for n in SERIES[1])
+    wrong = [replace(c, change_wan=c.change_wan + 1) if c.subject == "“三公”经费" else c
+             for c in new.stated_changes]
+    findings, _ = stated_against_computed(old, replace(new, stated_changes=tuple(wrong)))
+    assert [(f.check, f.row_key, f.measure, f.expected, f.actual) for f in findings] == [
+        ("stated_vs_computed", "合计", "total", D("25"), D("26"))]
