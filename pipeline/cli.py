@@ -12,6 +12,7 @@ import click
 from rich.progress import Progress
 
 from pipeline import __version__
+from pipeline.commit import commit_data
 from pipeline.errors import BudgetWatchError
 from pipeline.ingest import Overrides, ingest
 from pipeline.package import DESCRIPTOR, report_errors, validate
@@ -48,11 +49,15 @@ ROOT = click.option("--root", type=click.Path(file_okay=False, path_type=Path),
 @main.command("run")
 @ROOT
 @click.option("--offline", is_flag=True, help="Do not try to fetch; use the archive only.")
+@click.option("--commit", is_flag=True, help="Commit the data to git when it changed.")
 @clean_errors
-def run_command(root: Path, offline: bool) -> None:
+def run_command(root: Path, offline: bool, commit: bool) -> None:
     """Fetch, extract, check, write the data package (only if it validates) and the reports."""
     result = run(root, fetch=not offline, say=click.echo)
     print_summary(result)
+    if commit:
+        sha = commit_data(root, result)
+        click.echo(f"commit: {sha[:12]}" if sha else "commit: nothing changed")
     if result.rejected:
         sys.exit(1)
 

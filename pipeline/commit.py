@@ -1,0 +1,65 @@
+"""Commit the data to git only when it changed, as a bot, with a message that says what
+changed: new or revised originals ("source"), or only a newer parser ("reprocessed")."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import git
+
+from pipeline.report import headline
+from pipeline.run import RunResult
+
+BOT = git.Actor("Budget Watch bot", "budget-watch-bot@users.noreply.github.com")
+DATA = ["datapackage.json", "data", "reports"]
+
+
+def repository(root: Path) -> git.Repo:
+    """The repository the pipeline runs in; a checkout owned by another user is trusted."""
+    repo = git.Repo(root)
+    repo.git.update_environment(GIT_CONFIG_COUNT="1", GIT_CONFIG_KEY_0="safe.directory",
+                                GIT_CONFIG_VALUE_0=str(Path(root).resolve()))
+    return repo
+
+
+def commit_data(root: Path, result: RunResult) -> str | None:
+    """Stage the package, reports and archive; commit if anything changed. Returns the new
+    commit's sha, or None when nothing changed."""
+    repo = repository(root)
+    repo.git.add("--all", "--", *[p for p in DATA if (Path(root) / p).exists()])
+    staged = repo.git.diff("--cached", "--name-only").splitlines()
+    if not staged:
+        return None
+    repo.index.commit(message(staged, result, _committed_documents(repo)), author=BOT,
+                      committer=BOT)
+    return repo.head.commit.hexsha
+
+
+def _committed_documents(repo: git.Repo) -> dict[str, str]:
+    """doc_id -> sha256(s) of the documents in the last committed package."""
+    try:
+        text = repo.git.show("HEAD:data/documents.csv")
+    except git.GitCommandError:
+        return {}
+    return {row["doc_id"]: row["sha256"] for row in csv.DictReader(io.StringIO(text))}
+
+
+def message(staged: list[str], result: RunResult, before: dict[str, str]) -> str:
+    """'data: source change …' when documents are new or have new originals since the last
+    commit, else 'data: reprocessed …' (same originals, newer parser)."""
+    revised = {e.source.doc_id for e in result.extractions
+               if before.get(e.source.doc_id) != " ".join(s.sha256 for s in e.sources)}
+    if not revised:
+        return ("data: reprocessed with a newer parser, no new originals\n\n"
+                + f"{len(staged)} files changed.")
+    lines = [f"data: source change, {len(revised)} document(s) new or revised", ""]
+    for extraction in sorted(result.extractions, key=lambda e: e.source.doc_id):
+        if extraction.source.doc_id in revised:
+            lines.append(f"- {extraction.source.doc_id}: {extraction.title}")
+            lines += [f"  {headline(c)}" for c in extraction.stated_changes[:4]]
+    significant = [c for c in result.comparisons.changes if c.significance]
+    if significant:
+        lines += ["", f"{len(significant)} significant year-on-year changes."]
+    return "\n".join(lines)

@@ -1,0 +1,71 @@
+"""Commits on real git repositories made in temporary folders."""
+
+import shutil
+
+import git
+import pytest
+from click.testing import CliRunner
+from conftest import REPO
+
+from pipeline.archive import archive, load_manifest
+from pipeline.cli import main
+
+
+@pytest.fixture
+def repo(tmp_path):
+    root = tmp_path / "repo"
+    (root / "data").mkdir(parents=True)
+    shutil.copy(REPO / "data/registry.toml", root / "data/registry.toml")
+    shutil.copytree(REPO / "data/archive", root / "data/archive")
+    (root / ".gitignore").write_text(".cache/\n")
+    repository = git.Repo.init(root)
+    repository.git.add("--all")
+    actor = git.Actor("tester", "tester@127.0.0.1")
+    repository.index.commit("inputs", author=actor, committer=actor)
+    return root
+
+
+def run(root):
+    result = CliRunner().invoke(main, ["run", "--offline", "--commit", "--root", str(root)])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def history(root):
+    return [c.message for c in git.Repo(root).iter_commits()]
+
+
+def test_the_first_run_commits_and_an_unchanged_second_run_does_not(repo):
+    assert "commit: " in run(repo)
+    first = git.Repo(repo).head.commit
+    assert first.author.name == "Budget Watch bot"
+    assert first.message.startswith("data: source change, 1 document(s) new or revised")
+    assert "收入5073.08万元，较上年减少199.05万元（−3.78%）" in first.message
+    assert run(repo).splitlines()[-1] == "commit: nothing changed"
+    assert len(history(repo)) == 2
+
+
+def test_a_revised_source_commits_once_as_a_source_change(repo):
+    run(repo)
+    text = (repo / load_manifest(repo)[0].path).read_text(encoding="utf-8")
+    revised = text.replace("30101\t基本工资\t264.87", "30101\t基本工资\t264.87 ")
+    stored = archive(repo, revised.encode(), load_manifest(repo)[0].__class__(
+        **{**load_manifest(repo)[0].__dict__, "retrieved_at": "2026-12-01T00:00:00Z"}))
+    run(repo)
+    messages = history(repo)
+    assert len(messages) == 3
+    assert messages[0].startswith("data: source change, 1 document(s) new or revised")
+    assert stored.path in git.Repo(repo).head.commit.stats.files
+
+
+def test_a_parser_only_change_commits_as_reprocessed(repo, monkeypatch):
+    run(repo)
+    import pipeline.report as report
+
+    real = report.render
+    monkeypatch.setattr(report, "render", lambda s: real(s) + "\n（新版解析）\n")
+    import pipeline.run as run_module
+
+    monkeypatch.setattr(run_module, "render", report.render)
+    run(repo)
+    assert history(repo)[0].startswith("data: reprocessed with a newer parser, no new originals")
