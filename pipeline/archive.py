@@ -93,3 +93,15 @@ def current(sources: list[Source]) -> list[list[Source]]:
     for (doc_id, _), source in sorted(latest.items()):
         documents.setdefault(doc_id, []).append(source)
     return [documents[k] for k in sorted(documents)]
+
+
+def previous_revision(sources: list[Source], document: list[Source]) -> list[Source] | None:
+    """The document as it was before its newest original: the revision before the latest of
+    its parts, the other parts as they are. None for a document with one revision."""
+    newest = max(document, key=lambda s: s.retrieved_at)
+    older = [s for s in sources if s.doc_id == newest.doc_id and s.part == newest.part
+             and s.retrieved_at < newest.retrieved_at and s.sha256 != newest.sha256]
+    if not older:
+        return None
+    before = max(older, key=lambda s: s.retrieved_at)
+    return [before if s is newest else s for s in document]

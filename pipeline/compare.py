@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from deepdiff import DeepDiff
+
 from pipeline.check import Checker
 from pipeline.model import Extraction, Finding, LineItem, StatedChange
 from pipeline.recognise import templates
@@ -30,7 +32,7 @@ class Change:
     amount_to: Decimal | None
     change_wan: Decimal | None
     change_pct: Decimal | None
-    kind: str  # added | removed | changed
+    kind: str  # added | removed | changed (year on year) | revised (a new revision)
     significance: str  # the rule that made it significant, "" if none
 
 
@@ -126,3 +128,31 @@ def pairs(extractions: list[Extraction]) -> list[tuple[Extraction, Extraction]]:
         by_series.setdefault((s.publisher_id, s.kind, s.scope), {})[s.fiscal_year] = e
     return [(years[y - 1], years[y]) for years in by_series.values() for y in sorted(years)
             if y - 1 in years]
+
+
+def revision(old: Extraction, new: Extraction) -> list[Change]:
+    """Cell-level differences between two revisions of one document: the records are aligned
+    on their keys first (plain dicts, fast for thousands of rows), then deepdiff compares the
+    aligned records that differ."""
+    before = {_key(i): i for i in old.line_items}
+    after = {_key(i): i for i in new.line_items}
+    changed = [k for k in before.keys() & after.keys() if before[k] != after[k]]
+    diff = DeepDiff({"|".join(k): _record(before[k]) for k in changed},
+                    {"|".join(k): _record(after[k]) for k in changed}, ignore_order=True)
+    moved = {path.split("'")[1] for path in diff.get("values_changed", {})}
+    keys = sorted({k for k in changed if "|".join(k) in moved} |
+                  (before.keys() ^ after.keys()))
+    changes = []
+    for key in keys:
+        a, b = before.get(key), after.get(key)
+        kind = "added" if a is None else "removed" if b is None else "revised"
+        delta = b.amount_wan - a.amount_wan if a and b else None
+        changes.append(Change(new.source.publisher_id, old.source.doc_id, new.source.doc_id,
+                              *key, (b or a).label, a.amount_wan if a else None,
+                              b.amount_wan if b else None, delta,
+                              percent(a.amount_wan if a else None, delta), kind, "revision"))
+    return changes
+
+
+def _record(item: LineItem) -> dict[str, str]:
+    return {"label": item.label, "amount_wan": str(item.amount_wan)}

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from pipeline import cache
-from pipeline.archive import current, load_manifest, write_atomic
-from pipeline.compare import Change, pairs, stated_against_computed, year_on_year
+from pipeline.archive import current, load_manifest, previous_revision, write_atomic
+from pipeline.compare import Change, pairs, revision, stated_against_computed, year_on_year
 from pipeline.errors import DocumentError
 from pipeline.fetch import FetchResult, Settings, fetch_publisher
 from pipeline.model import Extraction, Finding
@@ -68,22 +69,35 @@ def fetch_all(root: Path, publishers: dict[str, Publisher], say: Callable[[str],
 
 
 def process_all(root: Path, publishers: dict[str, Publisher]) -> RunResult:
-    """Every current document; a document that cannot be used keeps its last good rows."""
+    """Every current document; a document that cannot be used keeps its last good rows.
+    A document with an earlier revision is compared with it, cell by cell."""
     result = RunResult()
-    for sources in current(load_manifest(root)):
-        doc_id = sources[0].doc_id
-        publisher = _publisher(publishers, sources[0].publisher_id)
-        cache_key = cache.key(sources, publisher.name, publisher.region)
-        extraction = cache.load(root, cache_key)
-        if extraction is None:
-            try:
-                extraction = process(sources, root, publisher)
-            except DocumentError as error:
-                result.rejected[doc_id] = error
-                continue
-            cache.save(root, cache_key, extraction)
+    manifest = load_manifest(root)
+    for sources in current(manifest):
+        try:
+            extraction = processed(root, sources, publishers)
+        except DocumentError as error:
+            result.rejected[sources[0].doc_id] = error
+            continue
         result.extractions.append(extraction)
+        before = previous_revision(manifest, sources)
+        # an earlier revision that cannot be read leaves nothing to compare with
+        with contextlib.suppress(DocumentError):
+            if before is not None:
+                result.comparisons.changes += revision(processed(root, before, publishers),
+                                                       extraction)
     return result
+
+
+def processed(root: Path, sources: list, publishers: dict[str, Publisher]) -> Extraction:
+    """A document's extraction, from the cache when its originals and the parser are known."""
+    publisher = _publisher(publishers, sources[0].publisher_id)
+    cache_key = cache.key(sources, publisher.name, publisher.region)
+    extraction = cache.load(root, cache_key)
+    if extraction is None:
+        extraction = process(sources, root, publisher)
+        cache.save(root, cache_key, extraction)
+    return extraction
 
 
 def run(root: Path, fetch: bool = True, say: Callable[[str], None] = print) -> RunResult:
@@ -94,7 +108,10 @@ def run(root: Path, fetch: bool = True, say: Callable[[str], None] = print) -> R
     result = process_all(root, publishers)
     result.fetched = fetched
     kept = read_rows(root, set(result.rejected))
-    result.comparisons = compare_all(result.extractions)
+    yearly = compare_all(result.extractions)
+    result.comparisons.changes += yearly.changes
+    result.comparisons.findings += yearly.findings
+    result.comparisons.checks_run += yearly.checks_run
     extra = {"changes": [asdict(c) for c in result.comparisons.changes],
              "findings": [asdict(f) for f in result.comparisons.findings]}
     result.changed = write(root, merge(result.extractions, kept, extra))

@@ -69,3 +69,17 @@ def test_a_parser_only_change_commits_as_reprocessed(repo, monkeypatch):
     monkeypatch.setattr(run_module, "render", report.render)
     run(repo)
     assert history(repo)[0].startswith("data: reprocessed with a newer parser, no new originals")
+
+
+def test_a_revision_is_diffed_cell_by_cell_against_the_one_before(repo):
+    run(repo)
+    source = load_manifest(repo)[0]
+    text = (repo / source.path).read_text(encoding="utf-8")
+    revised = text.replace("30101\t基本工资\t264.87\t264.87", "30101\t基本工资\t265.87\t265.87")
+    archive(repo, revised.encode(), source.__class__(
+        **{**source.__dict__, "retrieved_at": "2026-12-01T00:00:00Z"}))
+    run(repo)
+    rows = (repo / "data/changes.csv").read_text(encoding="utf-8").splitlines()
+    revised_rows = [r for r in rows if ",revised," in r]
+    assert any(",general_budget_basic,,30101,total,基本工资,264.87,265.87,1.00,0.38,revised,"
+               "revision" in r for r in revised_rows), revised_rows
