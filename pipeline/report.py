@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
+from pipeline.compare import Change
 from pipeline.model import Extraction, Finding, StatedChange
 
 KIND_TITLES = {"budget": "部门预算", "final_accounts": "部门决算"}
@@ -33,10 +34,15 @@ class DocumentSummary:
     findings: tuple[Finding, ...]
     checks_run: int
     counts: tuple[tuple[str, int], ...]
+    changes: tuple[Change, ...] = ()  # significant changes from the previous year's document
 
 
-def summarise(extraction: Extraction) -> DocumentSummary:
+def summarise(extraction: Extraction, changes: list[Change] | None = None,
+              findings: list[Finding] | None = None) -> DocumentSummary:
+    """What the report says of one document; `changes` and `findings` come from comparing it
+    with the previous year's document and its own earlier revision."""
     source = extraction.source
+    extraction = replace(extraction, findings=extraction.findings + tuple(findings or ()))
     order = {s: i for i, s in enumerate(HEADLINE_ORDER)}
     headlines = sorted(extraction.stated_changes,
                        key=lambda c: (order.get(c.subject, len(order)), c.location))
@@ -48,7 +54,8 @@ def summarise(extraction: Extraction) -> DocumentSummary:
                                                           f.row_key))),
         extraction.checks_run,
         (("表", len(extraction.tables)), ("金额", len(extraction.line_items)),
-         ("项目", len(extraction.projects)), ("绩效指标", len(extraction.targets))))
+         ("项目", len(extraction.projects)), ("绩效指标", len(extraction.targets))),
+        tuple(c for c in changes or () if c.significance))
 
 
 def wan(amount: Decimal) -> str:
@@ -85,6 +92,7 @@ def render(summary: DocumentSummary) -> str:
         lines += [f"- {headline(c)}。" for c in summary.headlines]
         lines += ["", "以上为文件说明部分自述的变化（原文见下）；"
                   "与上年文件的比对在有上年文件时给出。", ""]
+    lines += _changes(summary.changes)
     errors = sum(1 for f in summary.findings if f.severity == "error")
     lines += ["## 核对", "",
               f"共核对 {summary.checks_run} 项，{len(summary.findings)} 项未通过"
@@ -110,6 +118,35 @@ def render(summary: DocumentSummary) -> str:
               f"- 来源地址：{summary.source_url or '未记录'}",
               f"- 提取：{counts}", ""]
     return "\n".join(lines)
+
+
+MAX_ROWS = 60
+
+
+def _changes(changes: tuple[Change, ...]) -> list[str]:
+    """The significant changes against the previous year and the previous revision."""
+    lines: list[str] = []
+    for kind, title in (("yearly", "与上年文件比较"), ("revision", "与上一版本比较")):
+        chosen = [c for c in changes if (c.kind == "revised") == (kind == "revision")
+                  and (kind == "yearly" or c.significance == "revision")]
+        if not chosen:
+            continue
+        lines += [f"## {title}（{chosen[0].from_doc}）", "",
+                  f"重要变化 {len(chosen)} 项" + (f"，列出前 {MAX_ROWS} 项" if len(chosen) >
+                                                 MAX_ROWS else "") + "。", "",
+                  "| 表 | 行 | 栏目 | 原 | 新 | 增减 | 幅度 | 规则 |",
+                  "|---|---|---|---|---|---|---|---|"]
+        for c in chosen[:MAX_ROWS]:
+            cells = [c.table, f"{c.row_key} {c.label}".strip(), c.measure, _number(c.amount_from),
+                     _number(c.amount_to), _number(c.change_wan),
+                     "" if c.change_pct is None else signed_pct(c.change_pct), c.significance]
+            lines.append("| " + " | ".join(_escape(x) for x in cells) + " |")
+        lines.append("")
+    return lines
+
+
+def _number(value: Decimal | None) -> str:
+    return "" if value is None else format(value, "f")
 
 
 def report_path(extraction: Extraction) -> Path:

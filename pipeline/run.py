@@ -116,7 +116,10 @@ def run(root: Path, fetch: bool = True, say: Callable[[str], None] = print) -> R
              "findings": [asdict(f) for f in result.comparisons.findings]}
     result.changed = write(root, merge(result.extractions, kept, extra))
     for extraction in result.extractions:
-        text = render(summarise(extraction)).encode("utf-8")
+        doc_id = extraction.source.doc_id
+        text = render(summarise(
+            extraction, [c for c in result.comparisons.changes if c.to_doc == doc_id],
+            [f for f in result.comparisons.findings if f.doc_id == doc_id])).encode("utf-8")
         path = root / report_path(extraction)
         if not path.exists() or path.read_bytes() != text:
             write_atomic(path, text)
