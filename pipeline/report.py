@@ -137,7 +137,8 @@ def _changes(changes: tuple[Change, ...]) -> list[str]:
                   "| 表 | 行 | 栏目 | 原 | 新 | 增减 | 幅度 | 规则 |",
                   "|---|---|---|---|---|---|---|---|"]
         for c in chosen[:MAX_ROWS]:
-            cells = [c.table, f"{c.row_key} {c.label}".strip(), c.measure, _number(c.amount_from),
+            row = f"{c.row_key} {c.label}" if c.row_key.isdigit() else (c.label or c.row_key)
+            cells = [c.table, row, c.measure, _number(c.amount_from),
                      _number(c.amount_to), _number(c.change_wan),
                      "" if c.change_pct is None else signed_pct(c.change_pct), c.significance]
             lines.append("| " + " | ".join(_escape(x) for x in cells) + " |")
