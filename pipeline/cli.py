@@ -13,11 +13,12 @@ from rich.progress import Progress
 
 from pipeline import __version__
 from pipeline.commit import commit_data
+from pipeline.compare import year_on_year
 from pipeline.errors import BudgetWatchError
 from pipeline.ingest import Overrides, ingest
 from pipeline.package import DESCRIPTOR, report_errors, validate
-from pipeline.report import report_path
-from pipeline.run import REGISTRY, RunResult, fetch_all, run
+from pipeline.report import changes_table, report_path
+from pipeline.run import REGISTRY, RunResult, compared, fetch_all, run, write_reports
 from pipeline.sources import load_registry
 
 
@@ -140,6 +141,43 @@ def ingest_command(paths: tuple[Path, ...], out: Path, publisher_id: str, publis
     print_summary(result)
     if result.rejected:
         sys.exit(1)
+
+
+@main.command("diff")
+@click.argument("documents", nargs=-1)
+@ROOT
+@click.option("--publisher", default="", help="Publisher id, with --years.")
+@click.option("--years", nargs=2, type=int, default=None, help="Two fiscal years to compare.")
+@click.option("--all", "show_all", is_flag=True, help="List every change, not only the "
+              "significant ones.")
+@clean_errors
+def diff_command(documents: tuple[str, ...], root: Path, publisher: str,
+                 years: tuple[int, int] | None, show_all: bool) -> None:
+    """Changes between two documents: two doc ids, or --publisher ID --years 2023 2024."""
+    result = compared(root)
+    by_id = {e.source.doc_id: e for e in result.extractions}
+    if publisher and years:
+        found = [e for e in result.extractions if e.source.publisher_id == publisher
+                 and e.source.fiscal_year in years]
+        documents = tuple(e.source.doc_id for e in sorted(found, key=lambda e:
+                                                          e.source.fiscal_year))
+    missing = [d for d in documents if d not in by_id]
+    if len(documents) != 2 or missing:
+        raise BudgetWatchError("diff needs two documents of the package (doc ids, or "
+                               "--publisher ID --years Y1 Y2); not found: "
+                               + (", ".join(missing) or "(none given)"))
+    changes = year_on_year(by_id[documents[0]], by_id[documents[1]])
+    shown = [c for c in changes if show_all or c.significance]
+    click.echo("\n".join(changes_table(tuple(shown))) or "no changes")
+
+
+@main.command("report")
+@ROOT
+@clean_errors
+def report_command(root: Path) -> None:
+    """Write the Markdown reports again from the archive, without fetching or packaging."""
+    written = write_reports(root, compared(root))
+    click.echo(f"reports: {len(written)} written" if written else "reports: unchanged")
 
 
 @main.command("validate")

@@ -92,7 +92,7 @@ def render(summary: DocumentSummary) -> str:
         lines += [f"- {headline(c)}。" for c in summary.headlines]
         lines += ["", "以上为文件说明部分自述的变化（原文见下）；"
                   "与上年文件的比对在有上年文件时给出。", ""]
-    lines += _changes(summary.changes)
+    lines += changes_table(summary.changes)
     errors = sum(1 for f in summary.findings if f.severity == "error")
     lines += ["## 核对", "",
               f"共核对 {summary.checks_run} 项，{len(summary.findings)} 项未通过"
@@ -123,7 +123,7 @@ def render(summary: DocumentSummary) -> str:
 MAX_ROWS = 60
 
 
-def _changes(changes: tuple[Change, ...]) -> list[str]:
+def changes_table(changes: tuple[Change, ...]) -> list[str]:
     """The significant changes against the previous year and the previous revision."""
     lines: list[str] = []
     for kind, title in (("yearly", "与上年文件比较"), ("revision", "与上一版本比较")):

@@ -115,6 +115,23 @@ def run(root: Path, fetch: bool = True, say: Callable[[str], None] = print) -> R
     extra = {"changes": [asdict(c) for c in result.comparisons.changes],
              "findings": [asdict(f) for f in result.comparisons.findings]}
     result.changed = write(root, merge(result.extractions, kept, extra))
+    result.changed += write_reports(root, result)
+    return result
+
+
+def compared(root: Path) -> RunResult:
+    """Every current document processed (from the cache where possible) and compared."""
+    registry = root / REGISTRY
+    result = process_all(root, load_registry(registry) if registry.exists() else {})
+    yearly = compare_all(result.extractions)
+    result.comparisons.changes += yearly.changes
+    result.comparisons.findings += yearly.findings
+    return result
+
+
+def write_reports(root: Path, result: RunResult) -> list[str]:
+    """One Markdown report per document, written where its text changed; returns the paths."""
+    changed = []
     for extraction in result.extractions:
         doc_id = extraction.source.doc_id
         text = render(summarise(
@@ -123,5 +140,5 @@ def run(root: Path, fetch: bool = True, say: Callable[[str], None] = print) -> R
         path = root / report_path(extraction)
         if not path.exists() or path.read_bytes() != text:
             write_atomic(path, text)
-            result.changed.append(str(report_path(extraction)))
-    return result
+            changed.append(str(report_path(extraction)))
+    return changed

@@ -5,7 +5,7 @@ from conftest import snapshot
 
 from pipeline.cli import main
 
-COMMANDS = ["run", "validate"]
+COMMANDS = ["run", "fetch", "ingest", "diff", "report", "validate"]
 
 
 def invoke(*args):
@@ -99,3 +99,26 @@ def test_a_rerun_on_unchanged_originals_reprocesses_nothing(project, monkeypatch
     monkeypatch.setattr(run_module.cache, "fingerprint", lambda: "a newer parser")
     assert invoke("run", "--offline", "--root", str(project)).exit_code == 0
     assert len(calls) == 2  # a parser change reprocesses
+
+
+def test_diff_and_report_between_two_years_of_one_publisher(project):
+    from dataclasses import replace as copy
+
+    from pipeline.archive import archive, load_manifest
+
+    source = load_manifest(project)[0]
+    text = (project / source.path).read_text(encoding="utf-8")
+    older = text.replace("合计\t18.34\t7.70\t\t10.64\t\t10.64", "合计\t16.20\t5.56\t\t10.64\t\t10.64")
+    archive(project, older.encode(), copy(source, fiscal_year=2022, retrieved_at="2022-03-01T00:00:00Z"))
+    assert invoke("run", "--offline", "--root", str(project)).exit_code == 0
+    result = invoke("diff", "--publisher", "changsha-xzspj", "--years", "2022", "2023",
+                    "--root", str(project))
+    assert result.exit_code == 0, result.output
+    assert "## 与上年文件比较（changsha-xzspj-2022-budget）" in result.output
+    assert "| three_public | 合计 | total | 16.20 | 18.34 | 2.14 | +13.21% | table three_public |" \
+        in result.output
+    report = (project / "reports/changsha-xzspj/2023-budget.md").read_text(encoding="utf-8")
+    assert "| three_public | 合计 | reception | 5.56 | 7.70 | 2.14 | +38.49% |" in report
+    assert invoke("report", "--root", str(project)).output == "reports: unchanged\n"
+    bad = invoke("diff", "nope", "--root", str(project))
+    assert bad.exit_code == 1 and "not found: nope" in bad.output

@@ -69,12 +69,12 @@ def test_the_sample_report_opens_with_the_stated_drop_and_the_three_public_incre
 
 def test_significant_changes_against_last_year_are_tabled():
     from pipeline.compare import Change
-    from pipeline.report import _changes
+    from pipeline.report import changes_table
 
     yearly = Change("p", "p-2023-budget", "p-2024-budget", "three_public", "", "合计", "total",
                     "合计", D("22.91"), D("47.91"), D("25.00"), D("109.12"), "changed",
                     "table three_public")
-    assert _changes((yearly,)) == [
+    assert changes_table((yearly,)) == [
         "## 与上年文件比较（p-2023-budget）", "", "重要变化 1 项。", "",
         "| 表 | 行 | 栏目 | 原 | 新 | 增减 | 幅度 | 规则 |", "|---|---|---|---|---|---|---|---|",
         "| three_public | 合计 | total | 22.91 | 47.91 | 25.00 | +109.12% | table three_public |",
