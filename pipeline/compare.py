@@ -84,13 +84,21 @@ def _key(item: LineItem) -> Key:
 
 
 def stated_against_computed(old: Extraction, new: Extraction) -> tuple[list[Finding], int]:
+    """Findings where a stated change disagrees with the tables, and how many were checked."""
+    findings, computed = computed_changes(old, new)
+    return findings, len(computed)
+
+
+def computed_changes(old: Extraction, new: Extraction
+                     ) -> tuple[list[Finding], dict[tuple[str, str, str], Decimal]]:
     """Each change the new document states against last year's budget, checked against the
     two documents' own figures. A change stated against 执行数 / 决算数 (actual spending) is
     not a change against the budget and is left alone."""
     refs = templates()["narrative"]
     then, now = Checker(old.source.doc_id, list(old.line_items)), \
         Checker(new.source.doc_id, list(new.line_items))
-    findings, run = [], 0
+    findings: list[Finding] = []
+    computed_by: dict[tuple[str, str, str], Decimal] = {}
     for change in new.stated_changes:
         if change.change_wan is None or not _against_budget(change, old.source.fiscal_year):
             continue
@@ -102,7 +110,7 @@ def stated_against_computed(old: Extraction, new: Extraction) -> tuple[list[Find
         ref, a, b = pair
         places = Decimal(1).scaleb(change.change_wan.as_tuple().exponent)
         computed = (b - a).quantize(places, ROUND_HALF_UP)
-        run += 1
+        computed_by[(change.subject, change.compared_to, change.location)] = b - a
         if computed != change.change_wan:
             table, key, measure = ref.split(":")
             findings.append(Finding(
@@ -111,7 +119,7 @@ def stated_against_computed(old: Extraction, new: Extraction) -> tuple[list[Find
                 f"{change.subject}: the document states {change.change_wan}万元 against "
                 f"{change.compared_to}; {old.source.doc_id} prints {a}, this one {b}, a "
                 f"change of {computed} (“{change.quote}”)", change.location))
-    return findings, run
+    return findings, computed_by
 
 
 def _against_budget(change: StatedChange, previous_year: int) -> bool:

@@ -76,12 +76,17 @@ def _sort_key(text: str) -> tuple[int, str]:
 
 
 def merge(extractions: list[Extraction], kept: dict[str, list[dict[str, str]]],
-          extra: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, str]:
+          extra: dict[str, list[dict[str, Any]]] | None = None,
+          computed: dict[tuple[str, ...], Decimal] | None = None) -> dict[str, str]:
     """CSV text per resource from fresh extractions, rows computed across documents
-    (`extra`: changes, cross-document findings) and rows kept from the last package."""
+    (`extra`: changes, cross-document findings; `computed`: the change each stated change
+    should be, from the two years' tables) and rows kept from the last package."""
     texts = {}
     for name in RESOURCES:
         rows = [row for e in extractions for row in rows_of(e).get(name, [])]
+        if name == "stated_changes":
+            rows = [r | {"computed_change_wan": (computed or {}).get(
+                (r["doc_id"], r["subject"], r["compared_to"], r["location"]))} for r in rows]
         rows += (extra or {}).get(name, []) + kept.get(name, [])
         texts[name] = csv_text(name, rows)
     return texts

@@ -5,11 +5,12 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from pipeline import cache
 from pipeline.archive import current, load_manifest, previous_revision, write_atomic
-from pipeline.compare import Change, pairs, revision, stated_against_computed, year_on_year
+from pipeline.compare import Change, computed_changes, pairs, revision, year_on_year
 from pipeline.errors import DocumentError
 from pipeline.fetch import FetchResult, Settings, fetch_publisher
 from pipeline.model import Extraction, Finding
@@ -26,6 +27,8 @@ class Comparisons:
     changes: list[Change] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     checks_run: int = 0
+    # (doc_id, subject, compared_to, location) -> the change the two years' tables give
+    computed: dict[tuple[str, str, str, str], Decimal] = field(default_factory=dict)
 
 
 def compare_all(extractions: list[Extraction]) -> Comparisons:
@@ -33,9 +36,10 @@ def compare_all(extractions: list[Extraction]) -> Comparisons:
     result = Comparisons()
     for old, new in pairs(extractions):
         result.changes += year_on_year(old, new)
-        findings, run = stated_against_computed(old, new)
+        findings, computed = computed_changes(old, new)
         result.findings += findings
-        result.checks_run += run
+        result.checks_run += len(computed)
+        result.computed.update({(new.source.doc_id, *k): v for k, v in computed.items()})
     return result
 
 
@@ -112,9 +116,11 @@ def run(root: Path, fetch: bool = True, say: Callable[[str], None] = print) -> R
     result.comparisons.changes += yearly.changes
     result.comparisons.findings += yearly.findings
     result.comparisons.checks_run += yearly.checks_run
+    result.comparisons.computed = yearly.computed
     extra = {"changes": [asdict(c) for c in result.comparisons.changes],
              "findings": [asdict(f) for f in result.comparisons.findings]}
-    result.changed = write(root, merge(result.extractions, kept, extra))
+    computed = {k: v for k, v in yearly.computed.items()}
+    result.changed = write(root, merge(result.extractions, kept, extra, computed))
     result.changed += write_reports(root, result)
     return result
 

@@ -76,6 +76,8 @@ RESOURCES: dict[str, tuple[str, str, list[str], list[tuple[str, str, str, str]]]
         ("change_pct", N, "增减幅度（%）", "说明中陈述的百分比，带符号；未陈述为空"),
         ("compared_to", S, "比较基准", "上年、上年预算、上年执行数或具体年度"),
         ("base_wan", N, "基数（万元）", "同一句中陈述的比较基数，如上年预算执行数；未陈述为空"),
+        ("computed_change_wan", N, "表格计算的增减（万元）",
+         "本年与上年文件表格中同一数字之差；无上年文件或无可比数字时为空"),
         ("quote", S, "原文", "陈述变化的原句"),
         ("location", S, "位置", "原件中的行号或页码"),
     ]),

@@ -120,5 +120,7 @@ def test_diff_and_report_between_two_years_of_one_publisher(project):
     report = (project / "reports/changsha-xzspj/2023-budget.md").read_text(encoding="utf-8")
     assert "| three_public | 合计 | reception | 5.56 | 7.70 | 2.14 | +38.49% |" in report
     assert invoke("report", "--root", str(project)).output == "reports: unchanged\n"
+    stated = (project / "data/stated_changes.csv").read_text(encoding="utf-8")
+    assert "“三公”经费,18.34,2.14,,2022年,,2.14," in stated  # stated, and computed from tables
     bad = invoke("diff", "nope", "--root", str(project))
     assert bad.exit_code == 1 and "not found: nope" in bad.output
