@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import json
+from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -118,6 +119,14 @@ def render(summary: DocumentSummary) -> str:
               f"- 来源地址：{summary.source_url or '未记录'}",
               f"- 提取：{counts}", ""]
     return "\n".join(lines)
+
+
+def render_json(summary: DocumentSummary) -> str:
+    """The same summary for machines: amounts as exact decimal strings."""
+    def plain(value: object) -> object:
+        return format(value, "f") if isinstance(value, Decimal) else str(value)
+
+    return json.dumps(asdict(summary), ensure_ascii=False, indent=2, default=plain) + "\n"
 
 
 MAX_ROWS = 60

@@ -16,7 +16,7 @@ from pipeline.fetch import FetchResult, Settings, fetch_publisher
 from pipeline.model import Extraction, Finding
 from pipeline.package import merge, read_rows, write
 from pipeline.process import process
-from pipeline.report import render, report_path, summarise
+from pipeline.report import render, render_json, report_path, summarise
 from pipeline.sources import Publisher, load_registry
 
 REGISTRY = Path("data/registry.toml")
@@ -140,11 +140,14 @@ def write_reports(root: Path, result: RunResult) -> list[str]:
     changed = []
     for extraction in result.extractions:
         doc_id = extraction.source.doc_id
-        text = render(summarise(
+        summary = summarise(
             extraction, [c for c in result.comparisons.changes if c.to_doc == doc_id],
-            [f for f in result.comparisons.findings if f.doc_id == doc_id])).encode("utf-8")
-        path = root / report_path(extraction)
-        if not path.exists() or path.read_bytes() != text:
-            write_atomic(path, text)
-            changed.append(str(report_path(extraction)))
+            [f for f in result.comparisons.findings if f.doc_id == doc_id])
+        markdown = report_path(extraction)
+        for path, text in ((markdown, render(summary)), (markdown.with_suffix(".json"),
+                                                         render_json(summary))):
+            data = text.encode("utf-8")
+            if not (root / path).exists() or (root / path).read_bytes() != data:
+                write_atomic(root / path, data)
+                changed.append(str(path))
     return changed

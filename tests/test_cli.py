@@ -18,7 +18,7 @@ def test_run_without_network_says_so_in_one_line_and_uses_the_archive(project):
     lines = result.output.splitlines()
     assert lines[0] == "fetch: no network (cannot reach any listing page); using the archive"
     assert lines[1].startswith("changsha-xzspj-2023-budget: 10 tables, 163 amounts, 10 projects")
-    assert lines[-1] == "package: 9 files changed"
+    assert lines[-1] == "package: 10 files changed"
     assert (project / "datapackage.json").exists()
     assert (project / "reports/changsha-xzspj/2023-budget.md").exists()
 

@@ -79,3 +79,18 @@ def test_significant_changes_against_last_year_are_tabled():
         "| 表 | 行 | 栏目 | 原 | 新 | 增减 | 幅度 | 规则 |", "|---|---|---|---|---|---|---|---|",
         "| three_public | 合计 | total | 22.91 | 47.91 | 25.00 | +109.12% | table three_public |",
         ""]
+
+
+def test_the_machine_readable_report_has_the_same_figures_exactly(project):
+    import json
+
+    from pipeline.run import run
+
+    run(project, fetch=False, say=lambda _: None)
+    data = json.loads((project / "reports/changsha-xzspj/2023-budget.json").read_text("utf-8"))
+    assert data["doc_id"] == "changsha-xzspj-2023-budget"
+    first = data["headlines"][0]
+    assert (first["subject"], first["amount_wan"], first["change_wan"], first["change_pct"]) == (
+        "收入", "5073.08", "-199.05", "-3.78")
+    assert [(f["check"], f["expected"], f["actual"]) for f in data["findings"]] == [
+        ("cost_indicator", "1955.15", "3473.12")]
