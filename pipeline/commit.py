@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import git
@@ -16,25 +19,36 @@ BOT = git.Actor("Budget Watch bot", "budget-watch-bot@users.noreply.github.com")
 DATA = ["datapackage.json", "data", "reports"]
 
 
-def repository(root: Path) -> git.Repo:
-    """The repository the pipeline runs in; a checkout owned by another user is trusted."""
-    repo = git.Repo(root)
-    repo.git.update_environment(GIT_CONFIG_COUNT="1", GIT_CONFIG_KEY_0="safe.directory",
-                                GIT_CONFIG_VALUE_0=str(Path(root).resolve()))
-    return repo
+@contextmanager
+def trusted(root: Path) -> Iterator[None]:
+    """Let git work in a checkout owned by another user (a CI runner's, a container's) by
+    trusting this one directory for the git commands run meanwhile, nothing else."""
+    saved = {k: os.environ.get(k) for k in ("GIT_CONFIG_COUNT",)}
+    count = int(saved["GIT_CONFIG_COUNT"] or 0)
+    added = {"GIT_CONFIG_COUNT": str(count + 1), f"GIT_CONFIG_KEY_{count}": "safe.directory",
+             f"GIT_CONFIG_VALUE_{count}": str(Path(root).resolve())}
+    os.environ.update(added)
+    try:
+        yield
+    finally:
+        for key in added:
+            os.environ.pop(key, None)
+        if saved["GIT_CONFIG_COUNT"] is not None:
+            os.environ["GIT_CONFIG_COUNT"] = saved["GIT_CONFIG_COUNT"]
 
 
 def commit_data(root: Path, result: RunResult) -> str | None:
     """Stage the package, reports and archive; commit if anything changed. Returns the new
     commit's sha, or None when nothing changed."""
-    repo = repository(root)
-    repo.git.add("--all", "--", *[p for p in DATA if (Path(root) / p).exists()])
-    staged = repo.git.diff("--cached", "--name-only").splitlines()
-    if not staged:
-        return None
-    repo.index.commit(message(staged, result, _committed_documents(repo)), author=BOT,
-                      committer=BOT)
-    return repo.head.commit.hexsha
+    with trusted(root):
+        repo = git.Repo(root)
+        repo.git.add("--all", "--", *[p for p in DATA if (Path(root) / p).exists()])
+        staged = repo.git.diff("--cached", "--name-only").splitlines()
+        if not staged:
+            return None
+        repo.index.commit(message(staged, result, _committed_documents(repo)), author=BOT,
+                          committer=BOT)
+        return repo.head.commit.hexsha
 
 
 def _committed_documents(repo: git.Repo) -> dict[str, str]:

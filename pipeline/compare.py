@@ -85,16 +85,18 @@ def _key(item: LineItem) -> Key:
 
 def stated_against_computed(old: Extraction, new: Extraction) -> tuple[list[Finding], int]:
     """Findings where a stated change disagrees with the tables, and how many were checked."""
-    findings, computed = computed_changes(old, new)
+    findings, computed, _ = computed_changes(old, new)
     return findings, len(computed)
 
 
-def computed_changes(old: Extraction, new: Extraction
-                     ) -> tuple[list[Finding], dict[tuple[str, str, str], Decimal]]:
+def computed_changes(old: Extraction, new: Extraction) -> tuple[
+        list[Finding], dict[tuple[str, str, str], Decimal], list[Change]]:
     """Each change the new document states against last year's budget, checked against the
     two documents' own figures. A change stated against 执行数 / 决算数 (actual spending) is
-    not a change against the budget and is left alone."""
+    not a change against the budget and is left alone. Where the change disagrees, the new
+    document restates last year's figure (its amount less its change): a `restated` change."""
     refs = templates()["narrative"]
+    restated: list[Change] = []
     then, now = Checker(old.source.doc_id, list(old.line_items)), \
         Checker(new.source.doc_id, list(new.line_items))
     findings: list[Finding] = []
@@ -119,7 +121,20 @@ def computed_changes(old: Extraction, new: Extraction
                 f"{change.subject}: the document states {change.change_wan}万元 against "
                 f"{change.compared_to}; {old.source.doc_id} prints {a}, this one {b}, a "
                 f"change of {computed} (“{change.quote}”)", change.location))
-    return findings, computed_by
+            if change.amount_wan is not None:
+                restated.append(_restated(old, new, ref, a, change))
+    return findings, computed_by, restated
+
+
+def _restated(old: Extraction, new: Extraction, ref: str, printed: Decimal,
+              change: StatedChange) -> Change:
+    """Last year's figure as the new document states it, against the old document's."""
+    table_side, key, measure = ref.split(":")
+    table, _, side = table_side.partition("/")
+    implied = change.amount_wan - change.change_wan
+    return Change(new.source.publisher_id, old.source.doc_id, new.source.doc_id, table, side,
+                  key, measure, change.subject, printed, implied, implied - printed,
+                  percent(printed, implied - printed), "restated", "restated")
 
 
 def _against_budget(change: StatedChange, previous_year: int) -> bool:

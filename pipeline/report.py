@@ -136,8 +136,7 @@ def changes_table(changes: tuple[Change, ...]) -> list[str]:
     """The significant changes against the previous year and the previous revision."""
     lines: list[str] = []
     for kind, title in (("yearly", "与上年文件比较"), ("revision", "与上一版本比较")):
-        chosen = [c for c in changes if (c.kind == "revised") == (kind == "revision")
-                  and (kind == "yearly" or c.significance == "revision")]
+        chosen = [c for c in changes if (c.kind == "revised") == (kind == "revision")]
         if not chosen:
             continue
         lines += [f"## {title}（{chosen[0].from_doc}）", "",

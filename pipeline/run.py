@@ -36,7 +36,8 @@ def compare_all(extractions: list[Extraction]) -> Comparisons:
     result = Comparisons()
     for old, new in pairs(extractions):
         result.changes += year_on_year(old, new)
-        findings, computed = computed_changes(old, new)
+        findings, computed, restated = computed_changes(old, new)
+        result.changes += restated
         result.findings += findings
         result.checks_run += len(computed)
         result.computed.update({(new.source.doc_id, *k): v for k, v in computed.items()})

@@ -83,3 +83,28 @@ def test_a_revision_is_diffed_cell_by_cell_against_the_one_before(repo):
     revised_rows = [r for r in rows if ",revised," in r]
     assert any(",general_budget_basic,,30101,total,基本工资,264.87,265.87,1.00,0.38,revised,"
                "revision" in r for r in revised_rows), revised_rows
+
+
+def test_commits_in_a_shallow_clone(repo, tmp_path):
+    run(repo)
+    clone = tmp_path / "shallow"
+    git.Repo.clone_from(f"file://{repo}", clone, depth=1)
+    assert git.Repo(clone).git.rev_parse("--is-shallow-repository") == "true"
+    assert run(clone).splitlines()[-1] == "commit: nothing changed"
+    source = load_manifest(clone)[0]
+    text = (clone / source.path).read_text(encoding="utf-8")
+    archive(clone, text.replace("收入，也没", "收入，也没 ").encode(), source.__class__(
+        **{**source.__dict__, "retrieved_at": "2026-12-02T00:00:00Z"}))
+    assert "commit: " in run(clone) and history(clone)[0].startswith("data: source change")
+
+
+def test_commits_in_a_checkout_owned_by_another_user(repo):
+    import os
+
+    for path in [repo, *repo.rglob("*")]:
+        os.chown(path, 65534, 65534, follow_symlinks=False)
+    assert "commit: " in run(repo)
+    from pipeline.commit import trusted
+
+    with trusted(repo):  # the test's own git reads need the same trust
+        assert history(repo)[0].startswith("data: source change")

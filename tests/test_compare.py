@@ -97,3 +97,9 @@ def test_a_stated_change_that_the_tables_contradict_is_a_finding():
     findings, _ = stated_against_computed(old, replace(new, stated_changes=tuple(wrong)))
     assert [(f.check, f.row_key, f.measure, f.expected, f.actual) for f in findings] == [
         ("stated_vs_computed", "合计", "total", D("25"), D("26"))]
+    from pipeline.compare import computed_changes
+
+    _, _, restated = computed_changes(old, replace(new, stated_changes=tuple(wrong)))
+    assert [(c.kind, c.table, c.row_key, c.amount_from, c.amount_to, c.change_wan)
+            for c in restated] == [("restated", "three_public", "合计", D("22.91"), D("21.91"),
+                                    D("-1.00"))]  # 47.91 less the stated 26: 21.91 last year
