@@ -17,6 +17,7 @@ from pipeline.compare import year_on_year
 from pipeline.errors import BudgetWatchError
 from pipeline.ingest import Overrides, ingest
 from pipeline.package import DESCRIPTOR, report_errors, validate
+from pipeline.publish.export import export
 from pipeline.report import changes_table, report_path
 from pipeline.run import REGISTRY, RunResult, compared, fetch_all, run, write_reports
 from pipeline.sources import load_registry
@@ -178,6 +179,17 @@ def report_command(root: Path) -> None:
     """Write the Markdown reports again from the archive, without fetching or packaging."""
     written = write_reports(root, compared(root))
     click.echo(f"reports: {len(written)} written" if written else "reports: unchanged")
+
+
+@main.command("export")
+@ROOT
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              default="budget-watch-data.zip", show_default=True, help="The zip to write.")
+@clean_errors
+def export_command(root: Path, out: Path) -> None:
+    """Zip the data package (datapackage.json, CSVs) with an XLSX workbook for Excel users."""
+    names = export(root, out)
+    click.echo(f"{out}: {len(names)} files ({', '.join(names[-1:] + names[:1])} and CSVs)")
 
 
 @main.command("validate")

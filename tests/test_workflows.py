@@ -1,0 +1,53 @@
+"""The GitHub workflows pass an offline linter (the GitHub workflow JSON schema vendored in
+check-jsonschema) and run exactly the commands the README documents."""
+
+import re
+import subprocess
+import sys
+
+import yaml
+from conftest import REPO
+
+WORKFLOWS = REPO / ".github/workflows"
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def load(name):
+    data = yaml.safe_load((WORKFLOWS / name).read_text(encoding="utf-8"))
+    data["on"] = data.pop(True, data.get("on"))  # YAML reads a bare `on:` key as True
+    return data
+
+
+def test_every_workflow_is_valid_against_the_github_workflow_schema():
+    files = sorted(str(p) for p in WORKFLOWS.glob("*.yml"))
+    result = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema",
+                             "vendor.github-workflows", *files], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_scheduled_job_runs_daily_one_at_a_time_with_least_privilege():
+    flow = load("budgetwatch.yml")
+    assert flow["on"]["schedule"] == [{"cron": "17 2 * * *"}]
+    assert set(flow["on"]["workflow_dispatch"]["inputs"]) == {"publisher", "year"}
+    assert flow["concurrency"] == {"group": "budgetwatch-data", "cancel-in-progress": False}
+    assert flow["permissions"] == {"contents": "read"}
+    assert flow["jobs"]["run"]["permissions"] == {"contents": "write"}
+    uses = [s["uses"] for s in flow["jobs"]["run"]["steps"] if "uses" in s]
+    assert all(re.fullmatch(r"[\w-]+/[\w-]+@v\d+", u) for u in uses)  # pinned to a version
+    checkout = flow["jobs"]["run"]["steps"][0]
+    assert checkout["with"]["fetch-depth"] >= 2  # the last commit's package is compared
+
+
+def test_the_commands_the_workflows_run_are_the_ones_the_readme_documents():
+    commands = []
+    for name in ("budgetwatch.yml", "tests.yml"):
+        for step in load(name)["jobs"][next(iter(load(name)["jobs"]))]["steps"]:
+            for line in step.get("run", "").splitlines():
+                commands += re.findall(r"(budgetwatch \w+(?: --[\w-]+)*)", line)
+    assert {"budgetwatch run --commit", "budgetwatch export --out",
+            "budgetwatch fetch"} <= set(commands)
+    for command in commands:
+        assert command in README, command
+    tests = load("tests.yml")["jobs"]["test"]["steps"]
+    assert any(s.get("run", "").startswith('pip install -e ".[test]" && python -m pytest -q')
+               for s in tests)
