@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,8 @@ from pipeline.errors import BudgetWatchError
 from pipeline.ingest import Overrides, ingest
 from pipeline.package import DESCRIPTOR, report_errors, validate
 from pipeline.publish.export import export
+from pipeline.publish.github import GitHub
+from pipeline.publish.issues import publish
 from pipeline.report import changes_table, report_path
 from pipeline.run import REGISTRY, RunResult, compared, fetch_all, run, write_reports
 from pipeline.sources import load_registry
@@ -190,6 +193,28 @@ def export_command(root: Path, out: Path) -> None:
     """Zip the data package (datapackage.json, CSVs) with an XLSX workbook for Excel users."""
     names = export(root, out)
     click.echo(f"{out}: {len(names)} files ({', '.join(names[-1:] + names[:1])} and CSVs)")
+
+
+@main.command("publish")
+@ROOT
+@click.option("--dry-run", "dry_run", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Write the issues it would post into this folder instead.")
+@click.option("--offline", is_flag=True, help="Do not try to fetch before building.")
+@clean_errors
+def publish_command(root: Path, dry_run: Path | None, offline: bool) -> None:
+    """Post change summaries and the health issue to GitHub (GITHUB_API_URL,
+    GITHUB_REPOSITORY, GITHUB_TOKEN), updating issues rather than duplicating them."""
+    result = run(root, fetch=not offline, say=click.echo)
+    github = None
+    if dry_run is None:
+        env = {k: os.environ.get(k, "") for k in ("GITHUB_API_URL", "GITHUB_REPOSITORY",
+                                                  "GITHUB_TOKEN")}
+        missing = [k for k, v in env.items() if not v]
+        if missing:
+            raise BudgetWatchError(f"publish needs {', '.join(missing)} (or --dry-run DIR)")
+        github = GitHub(env["GITHUB_API_URL"], env["GITHUB_REPOSITORY"], env["GITHUB_TOKEN"])
+    for line in publish(result, github, dry_run):
+        click.echo(line)
 
 
 @main.command("validate")

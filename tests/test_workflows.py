@@ -31,7 +31,7 @@ def test_the_scheduled_job_runs_daily_one_at_a_time_with_least_privilege():
     assert set(flow["on"]["workflow_dispatch"]["inputs"]) == {"publisher", "year"}
     assert flow["concurrency"] == {"group": "budgetwatch-data", "cancel-in-progress": False}
     assert flow["permissions"] == {"contents": "read"}
-    assert flow["jobs"]["run"]["permissions"] == {"contents": "write"}
+    assert flow["jobs"]["run"]["permissions"] == {"contents": "write", "issues": "write"}
     uses = [s["uses"] for s in flow["jobs"]["run"]["steps"] if "uses" in s]
     assert all(re.fullmatch(r"[\w-]+/[\w-]+@v\d+", u) for u in uses)  # pinned to a version
     checkout = flow["jobs"]["run"]["steps"][0]
@@ -44,8 +44,8 @@ def test_the_commands_the_workflows_run_are_the_ones_the_readme_documents():
         for step in load(name)["jobs"][next(iter(load(name)["jobs"]))]["steps"]:
             for line in step.get("run", "").splitlines():
                 commands += re.findall(r"(budgetwatch \w+(?: --[\w-]+)*)", line)
-    assert {"budgetwatch run --commit", "budgetwatch export --out",
-            "budgetwatch fetch"} <= set(commands)
+    assert {"budgetwatch run --commit", "budgetwatch export --out", "budgetwatch fetch",
+            "budgetwatch publish --offline"} <= set(commands)
     for command in commands:
         assert command in README, command
     tests = load("tests.yml")["jobs"]["test"]["steps"]

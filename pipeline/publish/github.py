@@ -1,0 +1,124 @@
+"""GitHub's REST API with requests: issues found again by a fingerprint hidden in their body,
+created or updated (with a comment), never duplicated; rate limits waited out within a bound;
+5xx retried; the token never printed."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+
+from pipeline import __version__
+from pipeline.errors import TerminalError
+
+LABEL = "budget-watch"
+MARK = "<!-- budget-watch:{} -->"
+
+
+class GitHubError(TerminalError):
+    """GitHub refused or failed; the message never contains the token."""
+
+
+@dataclass
+class GitHub:
+    api_url: str
+    repository: str
+    token: str = field(repr=False)
+    sleep: Callable[[float], None] = time.sleep
+    max_wait: float = 60
+    retries: int = 3
+    session: requests.Session = field(default_factory=requests.Session, repr=False)
+
+    def request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        url = f"{self.api_url.rstrip('/')}{path}"
+        headers = {"Authorization": f"Bearer {self.token}",
+                   "Accept": "application/vnd.github+json",
+                   "X-GitHub-Api-Version": "2022-11-28",
+                   "User-Agent": f"BudgetWatch/{__version__}"}
+        for attempt in range(self.retries + 1):
+            try:
+                response = self.session.request(method, url, json=body, headers=headers,
+                                                timeout=30)
+            except requests.RequestException as error:
+                if attempt == self.retries:
+                    raise GitHubError(f"{method} {path}: {type(error).__name__}") from None
+                self.sleep(2 ** attempt)
+                continue
+            status = response.status_code
+            if status == 401:
+                raise GitHubError(f"{method} {path}: GitHub refused the token (401); check "
+                                  "that GITHUB_TOKEN is set and may write issues")
+            if status in (403, 429) and self._rate_limited(response):
+                wait = self._wait(response)
+                if wait is None or attempt == self.retries:
+                    raise GitHubError(f"{method} {path}: rate limited for longer than "
+                                      f"{self.max_wait:.0f} s")
+                self.sleep(wait)
+                continue
+            if status >= 500 and attempt < self.retries:
+                self.sleep(2 ** attempt)
+                continue
+            if status >= 400:
+                raise GitHubError(f"{method} {path}: HTTP {status}: {response.text[:200]}")
+            return response.json() if response.content else None
+        raise GitHubError(f"{method} {path}: gave up after {self.retries} retries")
+
+    @staticmethod
+    def _rate_limited(response: requests.Response) -> bool:
+        return response.headers.get("x-ratelimit-remaining") == "0" or \
+            "retry-after" in {k.lower() for k in response.headers}
+
+    def _wait(self, response: requests.Response) -> float | None:
+        retry_after = response.headers.get("retry-after")
+        reset = response.headers.get("x-ratelimit-reset")
+        seconds = int(retry_after) if retry_after and retry_after.isdigit() else \
+            int(reset) - time.time() if reset and reset.isdigit() else None
+        if seconds is None or seconds > self.max_wait:
+            return None
+        return max(0, seconds)
+
+    def issues(self) -> list[dict[str, Any]]:
+        """Every issue of the repository that carries the project's label."""
+        found, page = [], 1
+        while True:
+            batch = self.request("GET", f"/repos/{self.repository}/issues?state=all&labels="
+                                        f"{LABEL}&per_page=100&page={page}")
+            found += batch
+            if len(batch) < 100:
+                return found
+            page += 1
+
+    def find(self, fingerprint: str) -> dict[str, Any] | None:
+        mark = MARK.format(fingerprint)
+        return next((i for i in self.issues() if mark in (i.get("body") or "")), None)
+
+    def upsert(self, fingerprint: str, title: str, body: str, labels: list[str],
+               comment: str) -> tuple[str, int]:
+        """Create the issue, or update the one with this fingerprint (and say so in a
+        comment); nothing when it already says this. Returns (what was done, number)."""
+        text = f"{body}\n\n{MARK.format(fingerprint)}"
+        known = self.find(fingerprint)
+        repo = f"/repos/{self.repository}/issues"
+        if known is None:
+            made = self.request("POST", repo, {"title": title, "body": text,
+                                               "labels": [LABEL, *labels]})
+            return "opened", made["number"]
+        number = known["number"]
+        if known.get("body") == text and known.get("state") == "open":
+            return "unchanged", number
+        self.request("PATCH", f"{repo}/{number}", {"title": title, "body": text,
+                                                   "state": "open"})
+        self.request("POST", f"{repo}/{number}/comments", {"body": comment})
+        return "updated", number
+
+    def close(self, fingerprint: str, comment: str) -> int | None:
+        known = self.find(fingerprint)
+        if known is None or known.get("state") != "open":
+            return None
+        repo = f"/repos/{self.repository}/issues/{known['number']}"
+        self.request("POST", f"{repo}/comments", {"body": comment})
+        self.request("PATCH", repo, {"state": "closed"})
+        return known["number"]

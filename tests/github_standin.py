@@ -1,0 +1,107 @@
+"""A local stand-in for GitHub's issues API on 127.0.0.1: it keeps issues and comments,
+checks every request (method, path, token, JSON body) and can rate-limit or fail on purpose."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+TOKEN = "ghs_test-token-never-printed"
+REPO = "budget-watch/data"
+
+
+class GitHubStandIn:
+    def __init__(self) -> None:
+        self.issues: dict[int, dict] = {}
+        self.comments: dict[int, list[str]] = {}
+        self.log: list[tuple[str, str]] = []
+        self.errors: list[str] = []  # requests it refused as malformed
+        self.faults: list[str] = []  # "429", "503", "401": one per request, first first
+        stand_in = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _answer(self, status: int, body: object = None,
+                        headers: dict[str, str] | None = None) -> None:
+                data = b"" if body is None else json.dumps(body).encode()
+                self.send_response(status)
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def _handle(self, method: str) -> None:
+                stand_in.log.append((method, self.path))
+                if self.headers.get("Authorization") != f"Bearer {TOKEN}":
+                    return self._answer(401, {"message": "Bad credentials"})
+                if self.headers.get("Accept") != "application/vnd.github+json":
+                    stand_in.errors.append(f"{method} {self.path}: Accept header")
+                if stand_in.faults:
+                    fault = stand_in.faults.pop(0)
+                    if fault == "429":
+                        return self._answer(429, {"message": "slow down"},
+                                            {"Retry-After": "0"})
+                    if fault == "403":
+                        return self._answer(403, {"message": "rate limit"},
+                                            {"x-ratelimit-remaining": "0",
+                                             "x-ratelimit-reset": "0"})
+                    return self._answer(int(fault), {"message": "fault"})
+                length = int(self.headers.get("Content-Length") or 0)
+                body = json.loads(self.rfile.read(length)) if length else None
+                return stand_in.route(self, method, body)
+
+            def do_GET(self) -> None:  # noqa: N802
+                self._handle("GET")
+
+            def do_POST(self) -> None:  # noqa: N802
+                self._handle("POST")
+
+            def do_PATCH(self) -> None:  # noqa: N802
+                self._handle("PATCH")
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def route(self, handler, method: str, body: dict | None) -> None:
+        parts = urlparse(handler.path)
+        path, query = parts.path, parse_qs(parts.query)
+        base = f"/repos/{REPO}/issues"
+        if method == "GET" and path == base:
+            label = query.get("labels", [""])[0]
+            found = [i for i in self.issues.values() if label in i["labels"]]
+            return handler._answer(200, found)
+        if method == "POST" and path == base:
+            if not isinstance(body, dict) or not body.get("title") or "body" not in body:
+                self.errors.append(f"POST {path}: {body!r}")
+                return handler._answer(422, {"message": "invalid"})
+            number = len(self.issues) + 1
+            self.issues[number] = {"number": number, "state": "open", "title": body["title"],
+                                   "body": body["body"], "labels": body.get("labels", [])}
+            return handler._answer(201, self.issues[number])
+        if path.startswith(base + "/"):
+            rest = path[len(base) + 1:].split("/")
+            number = int(rest[0])
+            if method == "PATCH" and len(rest) == 1 and number in self.issues:
+                self.issues[number].update({k: v for k, v in (body or {}).items()
+                                            if k in ("title", "body", "state")})
+                return handler._answer(200, self.issues[number])
+            if method == "POST" and rest[1:] == ["comments"] and body and body.get("body"):
+                self.comments.setdefault(number, []).append(body["body"])
+                return handler._answer(201, {"id": len(self.comments[number])})
+        self.errors.append(f"{method} {path}: no such route")
+        return handler._answer(404, {"message": "Not Found"})
+
+    def __enter__(self) -> GitHubStandIn:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *args: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()

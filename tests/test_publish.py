@@ -1,0 +1,97 @@
+"""Publishing to a local GitHub stand-in that checks every request and keeps state."""
+
+import pytest
+from click.testing import CliRunner
+from github_standin import REPO, TOKEN, GitHubStandIn
+
+from pipeline.cli import main
+from pipeline.errors import DocumentError
+from pipeline.publish.github import GitHub
+from pipeline.publish.issues import MAX_BODY, publish, safe
+from pipeline.run import run
+
+
+@pytest.fixture
+def github():
+    with GitHubStandIn() as stand_in:
+        yield stand_in
+
+
+def client(stand_in, token=TOKEN):
+    return GitHub(stand_in.url, REPO, token, sleep=lambda _: None, max_wait=5)
+
+
+def test_first_run_opens_a_second_identical_run_changes_nothing(project, github):
+    result = run(project, fetch=False, say=lambda _: None)
+    assert publish(result, client(github)) == [
+        "issue #1 opened: 长沙市行政审批服务局 2023年部门预算：变化与核对"]
+    issue = github.issues[1]
+    assert "<!-- budget-watch:changes:changsha-xzspj:2023:budget -->" in issue["body"]
+    assert "收入5073.08万元，较上年减少199.05万元（−3.78%）" in issue["body"]
+    assert issue["labels"] == ["budget-watch", "changes", "budget"]
+    writes = len([m for m, _ in github.log if m != "GET"])
+    assert publish(result, client(github)) == ["issue #1 unchanged: 长沙市行政审批服务局 "
+                                               "2023年部门预算：变化与核对"]
+    assert len([m for m, _ in github.log if m != "GET"]) == writes  # nothing was posted
+    assert github.errors == [] and len(github.issues) == 1
+
+
+def test_a_revised_document_updates_the_same_issue_with_a_comment(project, github):
+    import dataclasses
+
+    result = run(project, fetch=False, say=lambda _: None)
+    publish(result, client(github))
+    revised = dataclasses.replace(result.extractions[0], findings=())  # a revision's new text
+    result.extractions[0] = revised
+    assert publish(result, client(github))[0].startswith("issue #1 updated")
+    assert len(github.issues) == 1 and github.comments[1] == ["数据已更新，见正文。"]
+    assert "成本指标与预算" not in github.issues[1]["body"]
+
+
+def test_a_fetch_failure_opens_the_health_issue_and_recovery_closes_it(project, github):
+    result = run(project, fetch=False, say=lambda _: None)
+    result.rejected["x-2023-budget"] = DocumentError("x.pdf", ["encrypted (password protected)"])
+    lines = publish(result, client(github))
+    assert "issue #2 opened: Budget Watch：数据源或文件有问题" in lines
+    assert "x-2023-budget: encrypted (password protected)" in github.issues[2]["body"]
+    result.rejected.clear()
+    assert "issue #2 closed: health" in publish(result, client(github))
+    assert github.issues[2]["state"] == "closed"
+
+
+def test_rate_limits_are_waited_out_and_5xx_retried(project, github):
+    result = run(project, fetch=False, say=lambda _: None)
+    github.faults = ["429", "503", "403"]
+    assert publish(result, client(github))[0].startswith("issue #1 opened")
+    assert github.faults == []
+
+
+def test_a_refused_token_ends_with_a_clear_message_that_does_not_show_it(project, github):
+    result = CliRunner().invoke(main, ["publish", "--offline", "--root", str(project)],
+                                env={"GITHUB_API_URL": github.url, "GITHUB_REPOSITORY": REPO,
+                                     "GITHUB_TOKEN": "wrong-secret"})
+    assert result.exit_code == 1
+    assert "GitHub refused the token (401)" in result.output
+    assert "wrong-secret" not in result.output
+
+
+def test_the_dry_run_writes_what_it_would_post(project, tmp_path):
+    out = tmp_path / "dry"
+    result = CliRunner().invoke(main, ["publish", "--offline", "--root", str(project),
+                                       "--dry-run", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["000-changes-changsha-xzspj-2023-budget.json",
+                                                     "001-health.json"]
+
+
+def test_hostile_document_text_is_made_inert():
+    hostile = "@everyone <script>alert(1)</script> ![x](http://evil.example/a.png) " \
+              "[点我](javascript:alert(1))" + "长" * 100_000
+    text = safe(hostile)
+    assert "@everyone" not in text and "@\u200beveryone" in text
+    assert "<script>" not in text and "&lt;script&gt;" in text
+    assert "![x](" not in text and "](javascript:" not in text
+    from pipeline.publish.issues import cut
+
+    body = cut(text, "reports/x.md")
+    assert len(body) <= MAX_BODY + 100 and body.endswith("完整报告：reports/x.md）")
