@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import os
 import sys
 from collections.abc import Callable
@@ -20,7 +21,7 @@ from pipeline.ingest import Overrides, ingest
 from pipeline.package import DESCRIPTOR, report_errors, validate
 from pipeline.publish.export import export
 from pipeline.publish.github import GitHub
-from pipeline.publish.issues import publish
+from pipeline.publish.issues import publish, release_plan
 from pipeline.report import changes_table, report_path
 from pipeline.run import REGISTRY, RunResult, compared, fetch_all, run, write_reports
 from pipeline.sources import load_registry
@@ -200,8 +201,11 @@ def export_command(root: Path, out: Path) -> None:
 @click.option("--dry-run", "dry_run", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Write the issues it would post into this folder instead.")
 @click.option("--offline", is_flag=True, help="Do not try to fetch before building.")
+@click.option("--release", "release_zip", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Also publish this zip (from `export`) as a GitHub Release.")
 @clean_errors
-def publish_command(root: Path, dry_run: Path | None, offline: bool) -> None:
+def publish_command(root: Path, dry_run: Path | None, offline: bool,
+                    release_zip: Path | None) -> None:
     """Post change summaries and the health issue to GitHub (GITHUB_API_URL,
     GITHUB_REPOSITORY, GITHUB_TOKEN), updating issues rather than duplicating them."""
     result = run(root, fetch=not offline, say=click.echo)
@@ -215,6 +219,16 @@ def publish_command(root: Path, dry_run: Path | None, offline: bool) -> None:
         github = GitHub(env["GITHUB_API_URL"], env["GITHUB_REPOSITORY"], env["GITHUB_TOKEN"])
     for line in publish(result, github, dry_run):
         click.echo(line)
+    if release_zip is not None:
+        plan = release_plan(root, release_zip, result)
+        if dry_run is not None:
+            (dry_run / "release.json").write_text(json.dumps(plan, ensure_ascii=False,
+                                                             indent=2) + "\n", encoding="utf-8")
+            click.echo(f"dry run: release {plan['tag']} written to {dry_run / 'release.json'}")
+            return
+        action, number = github.release(plan["tag"], plan["title"], plan["notes"],
+                                        release_zip.read_bytes(), plan["asset"])
+        click.echo(f"release {plan['tag']} {action} (#{number})")
 
 
 @main.command("validate")

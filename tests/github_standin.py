@@ -19,6 +19,8 @@ class GitHubStandIn:
         self.log: list[tuple[str, str]] = []
         self.errors: list[str] = []  # requests it refused as malformed
         self.faults: list[str] = []  # "429", "503", "401": one per request, first first
+        self.releases: dict[str, dict] = {}
+        self.assets: dict[int, tuple[str, bytes]] = {}
         stand_in = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -50,7 +52,10 @@ class GitHubStandIn:
                                              "x-ratelimit-reset": "0"})
                     return self._answer(int(fault), {"message": "fault"})
                 length = int(self.headers.get("Content-Length") or 0)
-                body = json.loads(self.rfile.read(length)) if length else None
+                raw = self.rfile.read(length) if length else b""
+                if self.headers.get("Content-Type") == "application/zip":
+                    return stand_in.upload(self, raw)
+                body = json.loads(raw) if raw else None
                 return stand_in.route(self, method, body)
 
             def do_GET(self) -> None:  # noqa: N802
@@ -69,9 +74,22 @@ class GitHubStandIn:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
+    def upload(self, handler, data: bytes) -> None:
+        parts = urlparse(handler.path)
+        number = int(parts.path.split("/")[-2])
+        name = parse_qs(parts.query).get("name", [""])[0]
+        if not parts.path.startswith(f"/uploads/repos/{REPO}/releases/") or not name or \
+                not data.startswith(b"PK"):
+            self.errors.append(f"upload {handler.path}: bad asset")
+            return handler._answer(422, {"message": "invalid"})
+        self.assets[number] = (name, data)
+        return handler._answer(201, {"name": name, "size": len(data)})
+
     def route(self, handler, method: str, body: dict | None) -> None:
         parts = urlparse(handler.path)
         path, query = parts.path, parse_qs(parts.query)
+        if path.startswith(f"/repos/{REPO}/releases"):
+            return self.route_release(handler, method, path, body)
         base = f"/repos/{REPO}/issues"
         if method == "GET" and path == base:
             label = query.get("labels", [""])[0]
@@ -97,6 +115,22 @@ class GitHubStandIn:
                 return handler._answer(201, {"id": len(self.comments[number])})
         self.errors.append(f"{method} {path}: no such route")
         return handler._answer(404, {"message": "Not Found"})
+
+    def route_release(self, handler, method: str, path: str, body: dict | None) -> None:
+        tags = f"/repos/{REPO}/releases/tags/"
+        if method == "GET" and path.startswith(tags):
+            known = self.releases.get(path[len(tags):])
+            return handler._answer(200, known) if known else handler._answer(404, {})
+        if method == "POST" and path == f"/repos/{REPO}/releases" and body and \
+                body.get("tag_name") and body.get("name") and "body" in body:
+            number = len(self.releases) + 1
+            release = {"id": number, "tag_name": body["tag_name"], "body": body["body"],
+                       "upload_url": f"{self.url}/uploads/repos/{REPO}/releases/{number}/"
+                                     "assets{?name,label}"}
+            self.releases[body["tag_name"]] = release
+            return handler._answer(201, release)
+        self.errors.append(f"{method} {path}: bad release request")
+        return handler._answer(422, {"message": "invalid"})
 
     def __enter__(self) -> GitHubStandIn:
         self.thread.start()

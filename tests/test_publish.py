@@ -95,3 +95,23 @@ def test_hostile_document_text_is_made_inert():
 
     body = cut(text, "reports/x.md")
     assert len(body) <= MAX_BODY + 100 and body.endswith("完整报告：reports/x.md）")
+
+
+def test_a_data_release_carries_the_zip_and_is_not_repeated_for_the_same_data(project, github,
+                                                                              tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "data.zip"
+    assert runner.invoke(main, ["run", "--offline", "--root", str(project)]).exit_code == 0
+    assert runner.invoke(main, ["export", "--root", str(project), "--out", str(out)]).exit_code == 0
+    env = {"GITHUB_API_URL": github.url, "GITHUB_REPOSITORY": REPO, "GITHUB_TOKEN": TOKEN}
+    args = ["publish", "--offline", "--root", str(project), "--release", str(out)]
+    first = runner.invoke(main, args, env=env)
+    assert first.exit_code == 0, first.output
+    assert "published (#1)" in first.output
+    [(name, data)] = github.assets.values()
+    assert name == "data.zip" and data == out.read_bytes()
+    [release] = github.releases.values()
+    assert "长沙市行政审批服务局 2023：163 个金额" in release["body"]
+    second = runner.invoke(main, args, env=env)
+    assert "unchanged (#1)" in second.output and len(github.releases) == 1
+    assert github.errors == []

@@ -32,16 +32,19 @@ class GitHub:
     retries: int = 3
     session: requests.Session = field(default_factory=requests.Session, repr=False)
 
-    def request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        url = f"{self.api_url.rstrip('/')}{path}"
+    def request(self, method: str, path: str, body: dict[str, Any] | None = None,
+                data: bytes | None = None, content_type: str = "") -> Any:
+        url = path if path.startswith("http") else f"{self.api_url.rstrip('/')}{path}"
         headers = {"Authorization": f"Bearer {self.token}",
                    "Accept": "application/vnd.github+json",
                    "X-GitHub-Api-Version": "2022-11-28",
                    "User-Agent": f"BudgetWatch/{__version__}"}
+        if content_type:
+            headers["Content-Type"] = content_type
         for attempt in range(self.retries + 1):
             try:
-                response = self.session.request(method, url, json=body, headers=headers,
-                                                timeout=30)
+                response = self.session.request(method, url, json=body, data=data,
+                                                headers=headers, timeout=30)
             except requests.RequestException as error:
                 if attempt == self.retries:
                     raise GitHubError(f"{method} {path}: {type(error).__name__}") from None
@@ -61,6 +64,8 @@ class GitHub:
             if status >= 500 and attempt < self.retries:
                 self.sleep(2 ** attempt)
                 continue
+            if status == 404 and method == "GET" and "/releases/tags/" in path:
+                return None
             if status >= 400:
                 raise GitHubError(f"{method} {path}: HTTP {status}: {response.text[:200]}")
             return response.json() if response.content else None
@@ -122,3 +127,15 @@ class GitHub:
         self.request("POST", f"{repo}/comments", {"body": comment})
         self.request("PATCH", repo, {"state": "closed"})
         return known["number"]
+
+    def release(self, tag: str, title: str, notes: str, asset: bytes, asset_name: str
+                ) -> tuple[str, int]:
+        """A release for this tag with the data package as its asset, unless one exists."""
+        known = self.request("GET", f"/repos/{self.repository}/releases/tags/{tag}")
+        if known is not None:
+            return "unchanged", known["id"]
+        made = self.request("POST", f"/repos/{self.repository}/releases",
+                            {"tag_name": tag, "name": title, "body": notes})
+        upload = made["upload_url"].split("{")[0] + f"?name={asset_name}"
+        self.request("POST", upload, data=asset, content_type="application/zip")
+        return "published", made["id"]

@@ -4,6 +4,7 @@ made safe: no mentions, no raw HTML, no links or images smuggled in by the docum
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -95,3 +96,20 @@ def publish(result: RunResult, github: GitHub | None, dry_run: Path | None = Non
     elif (number := github.close(HEALTH, "所有数据源与文件已恢复正常。")) is not None:
         done.append(f"issue #{number} closed: health")
     return done
+
+
+def release_plan(root: Path, zip_path: Path, result: RunResult) -> dict[str, str]:
+    """Tag, title and notes of the data release: the tag names the data, so the same data is
+    never released twice."""
+    digest = hashlib.sha256()
+    for path in sorted((root / "data").glob("*.csv")) + [root / "datapackage.json"]:
+        digest.update(path.read_bytes())
+    tag = f"data-{digest.hexdigest()[:12]}"
+    lines = ["数据包：datapackage.json、各资源 CSV 与 budget-watch.xlsx。", ""]
+    for extraction in sorted(result.extractions, key=lambda e: e.source.doc_id):
+        significant = [c for c in result.comparisons.changes
+                       if c.to_doc == extraction.source.doc_id and c.significance]
+        lines.append(f"- {extraction.publisher} {extraction.source.fiscal_year}："
+                     f"{len(extraction.line_items)} 个金额，重要变化 {len(significant)} 项")
+    return {"tag": tag, "title": f"Budget Watch 数据 {tag}", "notes": safe("\n".join(lines)),
+            "asset": zip_path.name}
