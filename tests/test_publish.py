@@ -115,3 +115,17 @@ def test_a_data_release_carries_the_zip_and_is_not_repeated_for_the_same_data(pr
     second = runner.invoke(main, args, env=env)
     assert "unchanged (#1)" in second.output and len(github.releases) == 1
     assert github.errors == []
+
+
+def test_a_new_year_closes_last_years_issue_with_a_link(project, github):
+    import dataclasses
+
+    result = run(project, fetch=False, say=lambda _: None)
+    last_year = dataclasses.replace(result.extractions[0], source=dataclasses.replace(
+        result.extractions[0].source, fiscal_year=2022))
+    result.extractions[0], current = last_year, result.extractions[0]
+    publish(result, client(github))
+    result.extractions[0] = current
+    lines = publish(result, client(github))
+    assert "issue for changes:changsha-xzspj:2022:budget closed: superseded by #2" in lines
+    assert github.issues[1]["state"] == "closed" and github.comments[1] == ["已由 #2 接续。"]

@@ -58,6 +58,14 @@ def change_posts(result: RunResult, base_url: str = "") -> list[Post]:
     return posts
 
 
+def superseded(fingerprint: str) -> str | None:
+    """The change set a new one takes over from: the same publisher and kind, a year earlier."""
+    parts = fingerprint.split(":")
+    if len(parts) != 4 or parts[0] != "changes" or not parts[2].isdigit():
+        return None
+    return f"changes:{parts[1]}:{int(parts[2]) - 1}:{parts[3]}"
+
+
 def health_post(result: RunResult) -> Post | None:
     """The single health issue's text, or None when every source and document is fine."""
     lines = [f"- {r.publisher_id}: {failure}" for r in result.fetched for failure in r.failed]
@@ -89,6 +97,9 @@ def publish(result: RunResult, github: GitHub | None, dry_run: Path | None = Non
         action, number = github.upsert(post.fingerprint, post.title, post.body,
                                        list(post.labels), "数据已更新，见正文。")
         done.append(f"issue #{number} {action}: {post.title}")
+        older = superseded(post.fingerprint)
+        if action == "opened" and older and github.close(older, f"已由 #{number} 接续。"):
+            done.append(f"issue for {older} closed: superseded by #{number}")
     if health is not None:
         action, number = github.upsert(HEALTH, health.title, health.body, ["health"],
                                        "问题有变化，见正文。")
