@@ -50,11 +50,17 @@ def test_a_revised_document_updates_the_same_issue_with_a_comment(project, githu
 
 def test_a_fetch_failure_opens_the_health_issue_and_recovery_closes_it(project, github):
     result = run(project, fetch=False, say=lambda _: None)
+    from pipeline.fetch import FetchResult
+
+    result.fetched = [FetchResult("putuo-wanli", failed=["https://www.shpt.gov.cn/x: HTTP 503"])]
     result.rejected["x-2023-budget"] = DocumentError("x.pdf", ["encrypted (password protected)"])
     lines = publish(result, client(github))
     assert "issue #2 opened: Budget Watch：数据源或文件有问题" in lines
-    assert "x-2023-budget: encrypted (password protected)" in github.issues[2]["body"]
+    body = github.issues[2]["body"]
+    assert "x-2023-budget: encrypted (password protected)" in body
+    assert "putuo-wanli: https://www.shpt.gov.cn/x: HTTP 503" in body
     result.rejected.clear()
+    result.fetched = [FetchResult("putuo-wanli")]
     assert "issue #2 closed: health" in publish(result, client(github))
     assert github.issues[2]["state"] == "closed"
 
