@@ -30,6 +30,12 @@ class Comparisons:
     # (doc_id, subject, compared_to, location) -> the change the two years' tables give
     computed: dict[tuple[str, str, str, str], Decimal] = field(default_factory=dict)
 
+    def add(self, other: Comparisons) -> None:
+        self.changes += other.changes
+        self.findings += other.findings
+        self.checks_run += other.checks_run
+        self.computed.update(other.computed)
+
 
 def compare_all(extractions: list[Extraction]) -> Comparisons:
     """Year-on-year changes and stated-against-computed checks for every consecutive pair."""
@@ -110,29 +116,25 @@ def run(root: Path, fetch: bool = True, say: Callable[[str], None] = print) -> R
     registry = root / REGISTRY
     publishers = load_registry(registry) if fetch or registry.exists() else {}
     fetched = fetch_all(root, publishers, say) if fetch else []
-    result = process_all(root, publishers)
+    result = compared(root, publishers)
     result.fetched = fetched
     kept = read_rows(root, set(result.rejected))
-    yearly = compare_all(result.extractions)
-    result.comparisons.changes += yearly.changes
-    result.comparisons.findings += yearly.findings
-    result.comparisons.checks_run += yearly.checks_run
-    result.comparisons.computed = yearly.computed
     extra = {"changes": [asdict(c) for c in result.comparisons.changes],
              "findings": [asdict(f) for f in result.comparisons.findings]}
-    computed = {k: v for k, v in yearly.computed.items()}
-    result.changed = write(root, merge(result.extractions, kept, extra, computed))
+    result.changed = write(root, merge(result.extractions, kept, extra,
+                                       result.comparisons.computed))
     result.changed += write_reports(root, result)
     return result
 
 
-def compared(root: Path) -> RunResult:
-    """Every current document processed (from the cache where possible) and compared."""
-    registry = root / REGISTRY
-    result = process_all(root, load_registry(registry) if registry.exists() else {})
-    yearly = compare_all(result.extractions)
-    result.comparisons.changes += yearly.changes
-    result.comparisons.findings += yearly.findings
+def compared(root: Path, publishers: dict[str, Publisher] | None = None) -> RunResult:
+    """Every current document processed (from the cache where possible) and compared with
+    its earlier revision and its publisher's previous year."""
+    if publishers is None:
+        registry = root / REGISTRY
+        publishers = load_registry(registry) if registry.exists() else {}
+    result = process_all(root, publishers)
+    result.comparisons.add(compare_all(result.extractions))
     return result
 
 

@@ -23,8 +23,9 @@ RETRY_STATUS = {429, 500, 502, 503, 504}
 class FetchError(TerminalError):
     """A URL could not be fetched; `transient` says whether a later try may succeed."""
 
-    def __init__(self, url: str, reason: str, transient: bool = False):
-        self.url, self.reason, self.transient = url, reason, transient
+    def __init__(self, url: str, reason: str, transient: bool = False,
+                 wait: float | None = None):
+        self.url, self.reason, self.transient, self.wait = url, reason, transient, wait
         super().__init__(f"{url}: {reason}")
 
 
@@ -78,7 +79,7 @@ class Client:
             except FetchError as error:
                 if not error.transient or attempt == self.settings.retries:
                     raise
-                self.sleep(getattr(error, "wait", None) or self.settings.backoff * 2 ** attempt)
+                self.sleep(error.wait or self.settings.backoff * 2 ** attempt)
         raise AssertionError("unreachable")
 
     def _check_host(self, url: str) -> None:
@@ -144,9 +145,8 @@ class Client:
             return Fetched(url, 304, headers)
         if status in RETRY_STATUS:
             response.close()
-            error = FetchError(url, f"HTTP {status}", transient=True)
-            error.wait = _retry_after(headers.get("Retry-After"), self.settings.max_wait)
-            raise error
+            raise FetchError(url, f"HTTP {status}", transient=True,
+                             wait=_retry_after(headers.get("Retry-After"), self.settings.max_wait))
         if status != 200:
             response.close()
             raise FetchError(url, f"HTTP {status}")
