@@ -1,20 +1,34 @@
 """What a document says it is: publisher, fiscal year, budget or final accounts, department
-or unit. Read from its opening lines (cover, title, 部门名称 / 编制部门)."""
+or unit, and where it says so. Read from every place a disclosure names itself: title lines
+(year before or after the name, a title split over short lines), labels (部门名称：, 预算单位：,
+编制单位：…), the PDF's metadata title and the file's name, in that order of trust."""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from pipeline.model import Block
 from pipeline.recognise import norm
 
-_TITLE = re.compile(r"(20\d{2})年度?[^，。：:]{0,4}?(?:部门|单位)?(预算|决算)")
-_YEAR = re.compile(r"(20\d{2})年")
-_NAMED = re.compile(r"(?:部门名称|编制部门|编制单位|单位名称|主管部门)[:：](.+?)(?:单位[:：]|$)")
+_YEAR = re.compile(r"(?<!\d)(20\d{2})(?:年度?|(?=部门|单位))")
+_KIND = re.compile(r"(部门|单位)?(?:综合)?(预算|决算)")
+# what may follow a title's 预算/决算 (公开, 说明, 报表, 目录, …); a table title or a
+# sentence carries other words, and gives a year and kind at most
+_TITLE_TAIL = re.compile(
+    r"^(?:信息)?(?:公开)?(?:说明|报表|报告|文本|情况|的|目录|编制说明)*(?:目录)?$")
+_LABEL = re.compile(r"(?:部门名称|预算单位|决算单位|单位名称|编制单位|编制部门|主管部门|填报单位|"
+                    r"部门|单位)[:：](.+?)(?=[\u4e00-\u9fff]{2,8}[:：]|$)")
+# a publisher's name ends with the word for an organ, maybe followed by （本级）, （汇总）
 _ORGAN = re.compile(
-    r"(局|院|厅|委员会|委|办公室|办公厅|办事处|中心|部|会|所|站|队|馆|政府|法院|检察院)$")
-_PREFIX = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、)")
+    r"(?:局|院|厅|委员会|委|办公室|办公厅|办事处|中心|部|会|所|站|队|馆|政府|署|处|社|团|校|"
+    r"园|室|台|司|街道|镇|乡|集团|公司|宫|库|场|段|庭|科)(?:[（(][^（()）]{1,16}[)）])?$")
+_NOT_NAME = re.compile(r"预算|决算|公开|说明|情况|报表|目录|[，。；、]|^\d|^(?:本|该|各|全)")
+_PREFIX = re.compile(
+    r"^(?:附件\d*[:：]?|第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|\d+[.．、])")
+_JOIN = "¶"  # where two lines of a title were joined
+_UNSAFE = re.compile(r"[\\/:*?\"<>|\s]")
 
 
 @dataclass(frozen=True)
@@ -23,27 +37,105 @@ class Identity:
     fiscal_year: int | None = None
     kind: str = ""  # budget | final_accounts
     scope: str = ""  # department | unit
+    found_in: str = ""  # field:source@place, space-separated ("publisher:title@page 1 …")
+
+    def missing(self) -> list[str]:
+        return [f for f in ("publisher", "fiscal_year", "kind") if not getattr(self, f)]
 
 
-def identify(blocks: list[Block]) -> Identity:
-    """Best reading of the opening lines; fields it cannot tell are left empty."""
-    texts = [norm(b.text) for b in blocks[:80] if b.kind != "table" and b.text]
-    publisher, year, kind, scope = "", None, "", ""
-    for index, text in enumerate(texts):
-        title = _TITLE.search(text)
-        if title and not year:
-            year, kind = int(title.group(1)), ("budget" if title.group(2) == "预算"
-                                               else "final_accounts")
-            scope = "unit" if f"单位{title.group(2)}" in text else "department"
-            before = _PREFIX.sub("", text[:title.start()])
-            if _ORGAN.search(before):
-                publisher = before
-            elif index and _ORGAN.search(texts[index - 1]) and len(texts[index - 1]) <= 30:
-                publisher = texts[index - 1]
-        named = _NAMED.search(text)
-        if named and not publisher and _ORGAN.search(named.group(1).strip()):
-            publisher = named.group(1).strip()
-    if not year:
-        years = [int(m.group(1)) for t in texts for m in _YEAR.finditer(t)]
-        year = max(set(years), key=years.count) if years else None
-    return Identity(publisher, year, kind, scope)
+@dataclass(frozen=True)
+class _Reading:
+    publisher: str
+    year: int | None
+    kind: str
+    scope: str
+    titled: bool  # a title line (not a table title or a sentence)
+
+
+def organ_name(text: str) -> str:
+    """`text` as a publisher's name, or '' when it does not read as one."""
+    name = _PREFIX.sub("", text).strip("：:_-—·　 ").removesuffix("部门")
+    if not 4 <= len(name) <= 40 or _NOT_NAME.search(name) or not _ORGAN.search(name):
+        return ""
+    return name
+
+
+def read_title(text: str) -> _Reading | None:
+    """A line naming a year and 预算/决算: the year, the kind, and the publisher printed
+    before the year or between the year and the kind."""
+    line = norm(text).strip(_JOIN)
+    year = _YEAR.search(line)
+    if not year or len(line) > 80:
+        return None
+    kind = _KIND.search(line, year.end())
+    if not kind or kind.start() - year.end() > 40:
+        return None
+    before = line[:year.start()].split(_JOIN)
+    publisher = organ_name(line[year.end():kind.start()].replace(_JOIN, "")) or next(
+        (n for k in range(1, len(before) + 1) if (n := organ_name("".join(before[-k:])))), "")
+    return _Reading(publisher, int(year.group(1)),
+                    "budget" if kind.group(2) == "预算" else "final_accounts",
+                    "unit" if kind.group(1) == "单位" else "department",
+                    bool(_TITLE_TAIL.match(line[kind.end():].replace(_JOIN, "")))
+                    and "，" not in line)
+
+
+def _windows(blocks: list[Block]) -> list[tuple[str, str]]:
+    """Each line, then the runs of two and three short lines that start with it on one page
+    (a cover that prints '2026 年度' / 'XX市XX局' / '部门预算' on three lines)."""
+    lines = [(b.text, b.where) for b in blocks if b.kind != "table" and b.text.strip()]
+    out = []
+    for i, (text, where) in enumerate(lines):
+        out.append((text, where))
+        for size in (2, 3):
+            run = lines[i:i + size]
+            if len(run) == size and len({_page(w) for _, w in run}) == 1 and \
+                    all(len(norm(t)) <= 30 for t, _ in run):
+                out.append((_JOIN.join(t for t, _ in run), where))
+    return out
+
+
+def _page(where: str) -> str:
+    """The page of a place ('page 3'); sources without pages are one page."""
+    return where.split(",")[0] if where.startswith("page") else ""
+
+
+def identify(blocks: list[Block], metadata_title: str = "", filename: str = "") -> Identity:
+    """Every field the document states, each with where it was found; unknown fields empty."""
+    found: dict[str, tuple[object, str]] = {}
+
+    def offer(field: str, value: object, source: str) -> None:
+        if value and field not in found:
+            found[field] = (value, source)
+
+    readings = [(read_title(text), where) for text, where in _windows(blocks)]
+    readings = [(r, w) for r, w in readings if r]
+    for titled in (True, False):
+        for reading, where in readings:
+            if reading.titled == titled:
+                offer("publisher", reading.publisher, f"title@{where}")
+                offer("fiscal_year", reading.year, f"title@{where}")
+                offer("kind", reading.kind, f"title@{where}")
+                offer("scope", reading.scope if reading.titled else "", f"title@{where}")
+    for block in blocks:
+        for label in _LABEL.finditer(norm(block.text)) if block.kind != "table" else ():
+            offer("publisher", organ_name(label.group(1)), f"label@{block.where}")
+    for text, source in ((metadata_title, "metadata"), (filename, "filename")):
+        reading = read_title(text) if text else None
+        if reading:
+            offer("publisher", reading.publisher, source)
+            offer("fiscal_year", reading.year, source)
+            offer("kind", reading.kind, source)
+    years = Counter(int(m.group(1)) for b in blocks for m in _YEAR.finditer(norm(b.text)))
+    if years:
+        offer("fiscal_year", years.most_common(1)[0][0], "text")
+    return Identity(*(found.get(f, (None, ""))[0] or default for f, default in
+                      (("publisher", ""), ("fiscal_year", None), ("kind", ""), ("scope", ""))),
+                    " ".join(f"{f}:{found[f][1]}" for f in ("publisher", "fiscal_year", "kind")
+                             if f in found))
+
+
+def publisher_slug(name: str) -> str:
+    """A readable, stable publisher id for a publisher outside the registry: its name as
+    printed, without characters a file name cannot hold ('北京市审计局')."""
+    return _UNSAFE.sub("", name).replace("（", "(").replace("）", ")")

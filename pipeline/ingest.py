@@ -3,16 +3,16 @@ folder: identified from their own text, archived, then processed exactly as `run
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from os.path import commonprefix
 from pathlib import Path
 
 from pipeline.archive import archive
 from pipeline.errors import DocumentError
 from pipeline.extract import MAX_BYTES, PDF, extract, pdf, sniff
-from pipeline.identify import Identity, identify
+from pipeline.identify import Identity, identify, publisher_slug
 from pipeline.model import Source
 from pipeline.run import REGISTRY, RunResult, run
 from pipeline.sources import load_registry
@@ -36,50 +36,115 @@ def _read(path: Path) -> bytes:
     return path.read_bytes()
 
 
-def _merge(found: Identity, others: list[Identity], given: Overrides) -> Identity:
-    """The document's own reading, overridden by the options, and completed by the other
-    files given with it of the same year when they all agree (a disclosure's tables PDF
-    need not repeat the publisher its narrative names)."""
-    year = given.fiscal_year or found.fiscal_year
-    kin = [o for o in others if o.fiscal_year == year]
+@dataclass(frozen=True)
+class _File:
+    path: Path
+    data: bytes
+    who: Identity
+    unreadable: str = ""  # why its text could not be read at all (a scan), if so
 
-    def pick(field: str):
-        value = getattr(given, field) or getattr(found, field)
-        offered = {getattr(o, field) for o in kin if getattr(o, field)}
-        return value or (offered.pop() if len(offered) == 1 else None)
-    return Identity(pick("publisher") or "", year, pick("kind") or "",
-                    pick("scope") or "department")
+
+def _read_identity(path: Path, given: Overrides, registry: dict) -> _File:
+    data = _read(path)
+    media_type = sniff(data)
+    if media_type == PDF:
+        blocks, title = pdf.opening(data, str(path)), pdf.metadata_title(data)
+        pages = pdf.page_count(data, str(path))
+        unreadable = "" if blocks else \
+            f"no text layer on any of its {pages} pages (a scan): nothing can be read without OCR"
+    else:
+        blocks, title, unreadable = extract(data, media_type, str(path)), "", ""
+    found = identify(blocks, title, path.stem)
+    chosen = {f: getattr(given, f) for f in ("publisher", "fiscal_year", "kind", "scope")
+              if getattr(given, f)}
+    if given.publisher_id and not (given.publisher or found.publisher):
+        known = registry.get(given.publisher_id)
+        chosen["publisher"] = known.name if known else given.publisher_id
+    options = " ".join(f"{f}:option" for f in chosen if f != "scope")
+    kept = " ".join(p for p in found.found_in.split() if p.split(":")[0] not in chosen)
+    who = replace(found, **chosen, found_in=" ".join(filter(None, (options, kept))))
+    return _File(path, data, who, unreadable)
+
+
+def _same_publisher(a: str, b: str) -> bool:
+    """One name printed in full and once shortened (中共江苏省委办公厅 / 江苏省委办公厅)."""
+    return bool(a and b) and (a in b or b in a)
+
+
+def _fits(file: _File, anchor: Identity) -> bool:
+    who = file.who
+    return (not who.publisher or _same_publisher(who.publisher, anchor.publisher)) and \
+        who.fiscal_year in (None, anchor.fiscal_year) and who.kind in ("", anchor.kind)
+
+
+def _kinship(a: Path, b: Path) -> int:
+    """How alike two file names are: the length of their common beginning."""
+    return len(commonprefix([a.stem, b.stem]))
+
+
+def group(files: list[_File]) -> tuple[list[list[_File]], dict[str, DocumentError]]:
+    """Files grouped into disclosures. A file that names its publisher, year and kind anchors
+    a disclosure; one that lacks some of them (a tables-only PDF, a scan) joins the one
+    disclosure it fits, or among several the one whose file names are most like its own."""
+    anchors: list[tuple[Identity, list[_File]]] = []
+    for file in [f for f in files if not f.who.missing()]:
+        home = next((a for a in anchors if _fits(file, a[0]) and
+                     (file.who.scope or "department") == (a[0].scope or "department")), None)
+        if home is None:
+            anchors.append((file.who, [file]))
+        else:
+            home[1].append(file)
+    rejected: dict[str, DocumentError] = {}
+    for file in [f for f in files if f.who.missing()]:
+        fits = [a for a in anchors if _fits(file, a[0])]
+        best = max((max(_kinship(file.path, g.path) for g in a[1]) for a in fits), default=0)
+        fits = [a for a in fits if max(_kinship(file.path, g.path) for g in a[1]) == best]
+        if len(fits) == 1:
+            fits[0][1].append(file)
+            continue
+        reason = file.unreadable or (
+            f"cannot tell its {', '.join(file.who.missing())} from the text" +
+            (f" nor which of {len(fits)} disclosures given with it it belongs to" if fits
+             else "") + "; give them as options (--publisher, --year, --kind) or give the file "
+            "together with the one that names its publisher")
+        rejected[str(file.path)] = DocumentError(str(file.path), [reason])
+    return [sorted(a[1], key=lambda f: f.path.name) for a in anchors], rejected
+
+
+def _publisher_name(files: list[_File]) -> str:
+    """The fullest form of the name the files print."""
+    return max((f.who.publisher for f in files if f.who.publisher), key=len, default="")
 
 
 def identify_files(paths: list[Path], given: Overrides, registry: dict
                    ) -> tuple[list[tuple[Path, bytes, Source]], dict[str, DocumentError]]:
-    read: list[tuple[Path, bytes, Identity]] = []
+    read: list[_File] = []
     rejected: dict[str, DocumentError] = {}
     for path in paths:
         try:
-            data = _read(path)
-            blocks = pdf.opening(data, str(path)) if sniff(data) == PDF else \
-                extract(data, sniff(data), str(path))
-            read.append((path, data, identify(blocks)))
+            read.append(_read_identity(path, given, registry))
         except DocumentError as error:
             rejected[str(path)] = error
+    groups, refused = group(read)
+    rejected.update(refused)
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    by_name = {p.name: p.id for p in registry.values()}
     sources = []
-    for path, data, found in read:
-        who = _merge(found, [i for p, _, i in read if p != path], given)
-        missing = [f for f in ("publisher", "fiscal_year", "kind") if not getattr(who, f)]
-        if missing and not (given.publisher_id and who.fiscal_year and who.kind):
-            rejected[str(path)] = DocumentError(str(path), [
-                f"cannot tell its {', '.join(missing)} from the text; give them as options"])
-            continue
-        by_name = {p.name: p.id for p in registry.values()}
-        publisher_id = given.publisher_id or by_name.get(who.publisher) or \
-            "doc-" + hashlib.sha256(who.publisher.encode()).hexdigest()[:10]
-        what = "部门预算" if who.kind == "budget" else "部门决算"
-        sources.append((path, data, Source(
-            "", "", publisher_id, int(who.fiscal_year), who.kind, who.scope, sniff(data), 0,
-            f"{who.publisher}{who.fiscal_year}年{what}", f"file:{path.name}", now,
-            publisher=who.publisher, part=path.name)))
+    for files in groups:
+        first = next(f.who for f in files if not f.who.missing())
+        publisher = _publisher_name(files)
+        publisher_id = given.publisher_id or by_name.get(publisher) or publisher_slug(publisher)
+        scope = first.scope or "department"
+        what = ("单位" if scope == "unit" else "部门") + \
+            ("预算" if first.kind == "budget" else "决算")
+        for file in files:
+            found_in = file.who.found_in if file.who == first or not file.who.missing() else \
+                " ".join(filter(None, (file.who.found_in, "companion:" + files[0].path.name)))
+            sources.append((file.path, file.data, Source(
+                "", "", publisher_id, int(first.fiscal_year), first.kind, scope,
+                sniff(file.data), 0, f"{publisher}{first.fiscal_year}年{what}",
+                f"file:{file.path.name}", now, publisher=publisher, part=file.path.name,
+                identified_from=found_in)))
     return sources, rejected
 
 

@@ -48,6 +48,7 @@ class Source:
     publisher: str = ""  # the publisher's name as the document or the registry gives it
     region: str = ""
     part: str = ""  # which file of a disclosure published as several (e.g. text, tables)
+    identified_from: str = ""  # where publisher, year and kind were read (field:source@place)
 
     @property
     def doc_id(self) -> str:
@@ -162,3 +163,5 @@ class Extraction:
     checks_run: int = 0
     tables: tuple[str, ...] = field(default=())
     sources: tuple[Source, ...] = field(default=())
+    status: str = "complete"  # complete | partial (some table or page could not be read)
+    not_read: tuple[str, ...] = ()  # what could not be read, and why, with its place

@@ -46,6 +46,9 @@ def rows_of(extraction: Extraction) -> dict[str, list[dict[str, Any]]]:
         "media_type": " ".join(s.media_type for s in files),
         "archive_path": " ".join(s.path for s in files),
         "tables": " ".join(extraction.tables), "checks_run": extraction.checks_run,
+        "status": extraction.status, "not_read": "；".join(extraction.not_read),
+        "identified_from": "；".join(dict.fromkeys(s.identified_from for s in files
+                                                    if s.identified_from)),
     }
     return {
         "documents": [document],
@@ -57,11 +60,33 @@ def rows_of(extraction: Extraction) -> dict[str, list[dict[str, Any]]]:
     }
 
 
+def unique_keys(name: str, rows: list[list[str]], fields: list[str]) -> list[list[str]]:
+    """Rows whose primary keys are all distinct: a row repeated whole is kept once, and two
+    different rows under one key (two sentences on one subject on one page) are told apart
+    by numbering the later ones' location ('page 5 #2'), so a package never fails on them."""
+    _, _, key, _ = RESOURCES[name]
+    positions = [fields.index(k) for k in key]
+    seen: dict[tuple[str, ...], int] = {}
+    whole: set[tuple[str, ...]] = set()
+    out = []
+    for row in rows:
+        if tuple(row) in whole:
+            continue
+        whole.add(tuple(row))
+        ident = tuple(row[i] for i in positions)
+        seen[ident] = seen.get(ident, 0) + 1
+        if seen[ident] > 1 and "location" in fields:
+            row = list(row)
+            row[fields.index("location")] += f" #{seen[ident]}"
+        out.append(row)
+    return out
+
+
 def csv_text(name: str, rows: list[dict[str, Any]]) -> str:
     """Rows as CSV, sorted by the primary key, columns in schema order, LF line ends."""
     _, _, key, columns = RESOURCES[name]
     fields = [c[0] for c in columns]
-    text_rows = [[cell(row[f]) for f in fields] for row in rows]
+    text_rows = unique_keys(name, [[cell(row.get(f)) for f in fields] for row in rows], fields)
     positions = [fields.index(k) for k in key]
     text_rows.sort(key=lambda r: [_sort_key(r[i]) for i in positions])
     out = io.StringIO()

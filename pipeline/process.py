@@ -8,19 +8,25 @@ from pathlib import Path
 from pipeline import check
 from pipeline.errors import DocumentError
 from pipeline.extract import extract
-from pipeline.model import Block, Extraction, Finding, LineItem, Source
+from pipeline.model import Block, Extraction, Finding, LineItem, Source, Table
 from pipeline.normalise import narrative, performance, tables
 from pipeline.recognise import recognise_all, templates
 from pipeline.sources import Publisher
 
 
 def read_blocks(sources: list[Source], root: Path) -> list[Block]:
-    """The blocks of every file of a document, in reading order."""
+    """The blocks of every file of a document, in reading order. In a document of several
+    files, a file that cannot be read at all (a scan) becomes a notice; the others are read."""
     blocks: list[Block] = []
     for source in sources:
         data = (root / source.path).read_bytes()
-        blocks += [_located(b, source, len(sources)) for b in
-                   extract(data, source.media_type, source.path)]
+        try:
+            found = extract(data, source.media_type, source.path)
+        except DocumentError as error:
+            if len(sources) == 1:
+                raise
+            found = [Block("notice", text="；".join(error.problems), where="page 1")]
+        blocks += [_located(b, source, len(sources)) for b in found]
     return blocks
 
 
@@ -33,34 +39,59 @@ def _located(block: Block, source: Source, parts: int) -> Block:
                    row_where=tuple(prefix + w for w in block.row_where))
 
 
+def _unread(doc_id: str, kind: str, where: str, reason: str) -> Finding:
+    """A table, or part of one, that could not be read: reported, never guessed."""
+    title = templates()["tables"].get(kind, {}).get("title", kind)
+    return Finding(doc_id, "unread_table", "warning", kind, "", "", None, None,
+                   f"{title}未能读取：{reason}", where)
+
+
+def _table_rows(doc_id: str, table: Table) -> tuple[list[LineItem], list[Finding], list, list]:
+    """Line items, findings, projects and targets of one table. A table with an amount that
+    cannot be placed yields no rows and a finding naming the first such place."""
+    if templates()["tables"][table.kind]["layout"] == "performance":
+        parsed = performance.parse(doc_id, table)
+        return (list(parsed.items.values()), list(parsed.conflicts),
+                list(parsed.projects.values()), list(parsed.targets))
+    rows, problems = tables.line_items(doc_id, table)
+    if problems:
+        more = f"（另有 {len(problems) - 1} 处）" if len(problems) > 1 else ""
+        return [], [_unread(doc_id, table.kind, table.where, problems[0] + more)], [], []
+    return rows, [], [], []
+
+
 def process(sources: Source | list[Source], root: Path, publisher: Publisher) -> Extraction:
-    """Rows and findings of one document (one file or several); DocumentError listing every
-    place that is wrong."""
+    """Rows and findings of one document (one file or several). A table that cannot be read
+    is a finding and the rest is kept (status `partial`); DocumentError only when nothing
+    standard can be read."""
     sources = [sources] if isinstance(sources, Source) else sources
     source = sources[0]
     name = " + ".join(s.path for s in sources)
+    doc_id = source.doc_id
     blocks = read_blocks(sources, root)
-    notices = [Finding(source.doc_id, "extraction", "warning", "", "", "", None, None,
+    notices = [Finding(doc_id, "extraction", "warning", "", "", "", None, None,
                        f"{name}: {b.text}", b.where) for b in blocks if b.kind == "notice"]
-    found, skipped = recognise_all(blocks, name)
-    notices += [Finding(source.doc_id, "extraction", "warning", "", "", "", None, None,
+    found, skipped, broken = recognise_all(blocks, name)
+    if not found:
+        raise DocumentError(name, ["no standard table found: not a budget disclosure, or "
+                                   "an unknown template"])
+    notices += [Finding(doc_id, "extraction", "warning", "", "", "", None, None,
                         f"{name}: a table at {where} is not one of the template's tables",
                         where) for where in skipped]
-    problems = _missing_tables(found, publisher)
-    doc_id = source.doc_id
+    unread = [_unread(doc_id, kind, where, reason) for kind, where, reason in broken]
+    unread += _missing_tables(doc_id, found, publisher)
     items: dict[tuple[str, str, str, str], LineItem] = {}
     findings: list[Finding] = list(notices)
-    projects, targets = [], []
+    projects, targets, read = [], [], []
     for table in found:
-        if templates()["tables"][table.kind]["layout"] == "performance":
-            parsed = performance.parse(doc_id, table)
-            rows = list(parsed.items.values())
-            projects += list(parsed.projects.values())
-            targets += parsed.targets
-            findings += parsed.conflicts
-        else:
-            rows, table_problems = tables.line_items(doc_id, table)
-            problems += table_problems
+        rows, table_findings, table_projects, table_targets = _table_rows(doc_id, table)
+        if any(f.check == "unread_table" for f in table_findings):
+            unread += table_findings
+            continue
+        read.append(table)
+        findings += table_findings
+        projects += table_projects
+        targets += table_targets
         for item in rows:
             key = (item.table, item.side, item.row_key, item.measure)
             known = items.setdefault(key, item)
@@ -71,27 +102,29 @@ def process(sources: Source | list[Source], root: Path, publisher: Publisher) ->
                                         f"{item.measure} twice: {known.amount_wan} at "
                                         f"{known.location}, {item.amount_wan} at {item.location}",
                                         item.location))
-    if problems:
-        raise DocumentError(name, problems)
+    if not read:
+        raise DocumentError(name, [f.message + f"（{f.location}）" for f in unread])
     changes = narrative.stated_changes(doc_id, blocks)
     checked, run = check.check_document(doc_id, list(items.values()), projects, targets,
                                         narrative.figures(blocks), changes, source.kind,
-                                        _printed_columns(found))
+                                        _printed_columns(read))
+    scanned = any("no text layer on any" in f.message for f in notices)
     return Extraction(source, publisher.name or source.publisher or source.publisher_id,
                       publisher.region or source.region, source.title,
                       tuple(items.values()), tuple(projects), tuple(targets), tuple(changes),
-                      tuple(findings + checked), run, tuple(t.kind for t in found),
-                      tuple(sources))
+                      tuple(findings + unread + checked), run, tuple(t.kind for t in read),
+                      tuple(sources), "partial" if unread or scanned else "complete",
+                      tuple(f"{f.message}（{f.location}）" for f in unread) +
+                      tuple(f.message for f in notices if "no text layer on any" in f.message))
 
 
-def _missing_tables(found: list, publisher: Publisher) -> list[str]:
+def _missing_tables(doc_id: str, found: list, publisher: Publisher) -> list[Finding]:
     """Tables the publisher's template prints that this document lacks."""
-    if not found:
-        return ["no standard table found: not a budget disclosure, or an unknown template"]
     template = templates()["templates"].get(publisher.template, {})
     kinds = {t.kind for t in found}
-    return [f"no {templates()['tables'][kind]['title']} ({kind}) found: the document is "
-            f"truncated or not of the {template['title']} template"
+    return [Finding(doc_id, "unread_table", "warning", kind, "", "", None, None,
+                    f"{templates()['tables'][kind]['title']}未找到：文件不完整，或不是"
+                    f"{template['title']}模板", "")
             for kind in template.get("tables", []) if kind not in kinds]
 
 

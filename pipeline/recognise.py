@@ -10,7 +10,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import DocumentError
 from pipeline.model import Block, Table
 
 MONEY = re.compile(r"^-?\d[\d,]*(\.\d+)?$")
@@ -110,8 +109,10 @@ def recognise(blocks: list[Block], name: str) -> list[Table]:
     return recognise_all(blocks, name)[0]
 
 
-def recognise_all(blocks: list[Block], name: str) -> tuple[list[Table], list[str]]:
-    """Tables, and the places of grids that belong to no known table.
+def recognise_all(blocks: list[Block], name: str
+                  ) -> tuple[list[Table], list[str], list[tuple[str, str, str]]]:
+    """Tables, the places of grids that belong to no known table, and the parts of tables
+    that could not be joined to the rest (kind, place, reason).
 
     A grid belongs to the last title seen if that title came after the previous grid, or if
     the grid continues the table: it has no header rows, or repeats the table's header."""
@@ -157,7 +158,8 @@ def recognise_all(blocks: list[Block], name: str) -> tuple[list[Table], list[str
         found = _UNIT.search(norm(block.text))
         if found:
             unit = found.group(1)
-    return _stitch(fragments, name), skipped
+    tables, problems = _stitch(fragments)
+    return tables, skipped, problems
 
 
 def _title_part(text: str) -> str:
@@ -210,9 +212,10 @@ def realign(rows: tuple[tuple[str, ...], ...], columns_x: tuple[tuple[float, flo
     return tuple(laid)
 
 
-def _stitch(fragments: list[tuple[str, str, str, Block, bool]], name: str) -> list[Table]:
+def _stitch(fragments: list[tuple[str, str, str, Block, bool]]
+            ) -> tuple[list[Table], list[tuple[str, str, str]]]:
     tables: dict[str, Table] = {}
-    problems: list[str] = []
+    problems: list[tuple[str, str, str]] = []
     for kind, title, unit, grid, all_data in fragments:
         header, data = ([], list(range(len(grid.rows)))) if all_data else split_header(grid.rows)
         width = max(len(row) for row in grid.rows)
@@ -229,14 +232,12 @@ def _stitch(fragments: list[tuple[str, str, str, Block, bool]], name: str) -> li
                 layout != "performance":
             rows, width = realign(rows, grid.columns_x, first.columns_x), len(first.columns)
         if layout != "performance" and width != len(first.columns):
-            problems.append(f"continuation of {kind} at {grid.where} has {width} columns, "
-                            f"the table began with {len(first.columns)}")
+            problems.append((kind, grid.where,
+                             f"续表有 {width} 栏，表首为 {len(first.columns)} 栏"))
             continue
         if unit != first.unit:
-            problems.append(f"continuation of {kind} at {grid.where} is in {unit}, "
-                            f"the table began in {first.unit}")
+            problems.append((kind, grid.where, f"续表单位为{unit}，表首为{first.unit}"))
+            continue
         tables[kind] = Table(kind, first.title, first.unit, first.columns, first.rows + rows,
                              first.row_where + lines, first.where, first.columns_x)
-    if problems:
-        raise DocumentError(name, problems)
-    return list(tables.values())
+    return list(tables.values()), problems

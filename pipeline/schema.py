@@ -26,6 +26,13 @@ RESOURCES: dict[str, tuple[str, str, list[str], list[tuple[str, str, str, str]]]
         ("archive_path", S, "存档路径", "原件在本仓库中的存档位置（多个文件以空格分隔）"),
         ("tables", S, "识别出的表", "识别出的标准表编号，以空格分隔"),
         ("checks_run", INT, "核对次数", "对本文件运行的核对项数"),
+        ("status", S, "读取状态",
+         "complete 全部读取 / partial 部分表格或页面未能读取（见 not_read 与 findings）"),
+        ("not_read", S, "未读取部分", "未能读取的表格或页面及原因、位置，以“；”分隔"),
+        ("identified_from", S, "识别依据",
+         "发布者、年度、类型从何处读出：字段:来源@位置，来源为 title 标题、label 标注"
+         "（部门名称：等）、metadata PDF 元数据、filename 文件名、text 正文、option 命令行选项、"
+         "registry 登记表、listing 栏目页、companion 同批文件；多个文件以“；”分隔"),
     ]),
     "line_items": ("表格金额", "标准表中每个印出的金额一行，单位万元", [
         "doc_id", "table", "side", "row_key", "measure"], [
@@ -95,7 +102,7 @@ RESOURCES: dict[str, tuple[str, str, list[str], list[tuple[str, str, str, str]]]
         ("location", S, "位置", "原件中的行号或页码"),
     ]),
     "changes": ("两份文件之间的变化", "同一发布者相邻年度文件逐行比较得到的增减",
-                ["from_doc", "to_doc", "table", "side", "row_key", "measure"], [
+                ["from_doc", "to_doc", "table", "side", "row_key", "measure", "kind"], [
         ("publisher_id", S, "发布者编号", "登记表中的发布者编号"),
         ("from_doc", S, "原文件", "较早的文件（上一年度）"),
         ("to_doc", S, "新文件", "较新的文件"),
@@ -148,3 +155,14 @@ def package_descriptor() -> dict[str, Any]:
                       "Dedication and License"}],
         "resources": [resource_descriptor(name) for name in RESOURCES],
     }
+
+
+def data_dictionary() -> str:
+    """The README's section per resource, made from RESOURCES so that the two never differ."""
+    parts = []
+    for name, (title, description, key, columns) in RESOURCES.items():
+        rows = "\n".join(f"| `{f}` | {t} | {ti} | {d} |" for f, t, ti, d in columns)
+        parts.append(f"### `{name}` — {title}\n\n{description}. Primary key: "
+                     + ", ".join(f"`{k}`" for k in key) + ".\n\n"
+                     "| field | type | 标题 | description |\n|---|---|---|---|\n" + rows + "\n")
+    return "\n".join(parts)

@@ -22,6 +22,12 @@ def test_every_command_and_option_appears_in_the_readme():
                     assert option in README, f"{name} {option}"
 
 
+def test_the_data_dictionary_is_the_schema():
+    from pipeline.schema import data_dictionary
+
+    assert data_dictionary() in README
+
+
 def test_every_resource_and_field_is_in_the_data_dictionary():
     for name, (_, _, _, columns) in RESOURCES.items():
         section = README.split(f"### `{name}`")[1].split("###")[0]

@@ -1,7 +1,9 @@
 """`budgetwatch ingest`: local files in any format, one disclosure in several files, and bad
 files refused with their reason while the package stays as it was."""
 
+import csv
 import io
+import re
 import zipfile
 
 import pytest
@@ -143,3 +145,30 @@ def test_a_pdf_with_some_pages_unreadable_gives_a_notice_naming_them():
     assert [(b.kind, b.text, b.where) for b in got] == [
         ("notice", "no text layer on pages 2", "page 2"),
         ("paragraph", "长沙市行政审批服务局2023年部门预算公开", "page 1")]
+
+
+def shifted(text: str, year: int) -> str:
+    """The sample as if published for `year`: every year it names moved by the same step."""
+    step = year - 2023
+    return re.sub(r"20[12]\d(?= ?年)", lambda m: str(int(m.group()) + step), text)
+
+
+def test_a_stated_change_that_disagrees_with_the_tables_never_blocks_the_package(tmp_path):
+    from conftest import sample_text
+
+    out = tmp_path / "package"
+    for year in (2022, 2023, 2024):
+        text = shifted(sample_text(), year)
+        if year == 2022:  # last year's total differs from what 2023's narrative states
+            text = text.replace("5,073.08", "5,100.00")
+        path = tmp_path / f"budget-{year}.txt"
+        path.write_text(text, encoding="utf-8")
+        result = invoke("ingest", path, "--out", out)
+        assert result.exit_code == 0, result.output
+        assert invoke("validate", out / "datapackage.json").exit_code == 0
+    with (out / "data/changes.csv").open(encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(handle) if (r["table"], r["row_key"]) == ("summary", "收入总计")
+                and r["to_doc"] == "长沙市行政审批服务局-2023-budget"]
+    assert sorted(r["kind"] for r in rows) == ["changed", "restated"]
+    documents = (out / "data/documents.csv").read_text(encoding="utf-8")
+    assert documents.count("长沙市行政审批服务局-20") == 3

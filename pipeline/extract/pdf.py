@@ -217,11 +217,31 @@ def _readable(data: bytes, name: str) -> tuple[list[tuple[str, int]], list[int]]
 
 
 def opening(data: bytes, name: str = "document.pdf", count: int = 4) -> list[Block]:
-    """The text of the first pages only, without the table finder: enough to tell who
-    published what (cover, title, 部门名称)."""
-    pages, _ = _readable(data, name)
-    return [b for i, (text, _) in enumerate(pages[:count])
-            for b in _paragraphs(_lines(text), f"page {i + 1}")]
+    """The lines of the first pages only, each a block, without the table finder: enough
+    to tell who published what (cover, title, 部门名称). A scan yields no lines."""
+    pages = page_texts(data, name)
+    return [Block("paragraph", text=line, where=f"page {i + 1}")
+            for i, (text, _) in enumerate(pages[:count]) for line in _lines(text)]
+
+
+def page_count(data: bytes, name: str) -> int:
+    document = _open(data, name)
+    try:
+        return len(document)
+    finally:
+        document.close()
+
+
+def metadata_title(data: bytes) -> str:
+    """The title the PDF's metadata gives, if any."""
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError:
+        return ""
+    try:
+        return document.get_metadata_value("Title") or ""
+    finally:
+        document.close()
 
 
 def extract(data: bytes, name: str = "document.pdf") -> list[Block]:

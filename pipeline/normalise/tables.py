@@ -257,8 +257,8 @@ def line_items(doc_id: str, table: Table) -> tuple[list[LineItem], list[str]]:
     contexts = [_CodeContext() for _ in groups]
     for number, (row, where) in enumerate(zip(rows, table.row_where, strict=True)):
         if len(row) < len(columns) and any(c.role == "measure" for c in columns[len(row):]):
-            problems.append(f"{where}: row of {table.kind} has {len(row)} cells where the header "
-                            f"has {len(columns)} (cut mid-row?)")
+            problems.append(f"{where}：该行只有 {len(row)} 格，表头有 {len(columns)} 栏"
+                            "（行被截断？）")
             continue
         for group, context in zip(groups, contexts, strict=True):
             cells = [(columns[i], row[i] if i < len(row) else "") for i in group]
@@ -289,8 +289,8 @@ def _row_items(doc_id: str, table: Table, cells: list[tuple[Column, str]],
         try:
             amount = parse_amount(cell)
         except ValueError:
-            problems.append(f"{where}: {table.kind} row {code or norm(label)!r}, column "
-                            f"{column.header!r}: {cell!r} is not an amount")
+            problems.append(f"{where}：“{code or norm(label)}”行“{column.header}”栏的"
+                            f"“{cell}”不是金额")
             continue
         if amount is None:
             continue
@@ -298,7 +298,7 @@ def _row_items(doc_id: str, table: Table, cells: list[tuple[Column, str]],
         if not key and not any(c.role in ("label", "code", "code_class") for c, _ in cells):
             key = "合计"  # a table of one unlabelled row (上海 三公经费表, 江苏 支出预算总表)
         if not key:
-            problems.append(f"{where}: {table.kind} has an amount {cell!r} with no row label")
+            problems.append(f"{where}：金额“{cell}”没有行名")
             continue
         items.append(LineItem(doc_id, table.kind, column.side, key, column.measure,
                               code if coded else "",
