@@ -22,7 +22,12 @@ NUMBERED = re.compile(
 _CODE = re.compile(r"^\d{3,}$")
 _COLUMN_NUMBER = re.compile(r"^(\*+|\d{1,2})$")
 _TITLE_END = re.compile(r"表(?:[（(][^）)]*[）)])?$")  # a title ends with 表, maybe (单位：元)
-_AFTER_TITLE = re.compile(r"(?:部门|编制部门|部门名称|编制单位|单位)[:：].*$")
+_AFTER_TITLE = re.compile(
+    r"(?:单位名称|部门名称|预算单位|编制单位|编制部门|金额单位|填报单位|部门|单位)[:：].*$")
+# words that templates add to or drop from the same title (收支总体情况表 = 部门收支总表,
+# 2026年市级部门收支预算总表 = 收支预算总表): removed from titles and aliases alike
+_FILLER = re.compile(
+    r"部门|本级|本年|情况|综合|公开|市级|预算单位|体|[（(]?按[^）)]*分类[^）)]*[）)]?")
 
 
 @cache
@@ -45,16 +50,24 @@ def is_money(cell: str) -> bool:
     return bool(MONEY.match(cell.replace("\n", "").replace(" ", "")))
 
 
+def title_text(title: str) -> str:
+    """A title as compared with aliases: no year, white space, quotes or filler words."""
+    return _FILLER.sub("", norm(YEAR.sub("", title)))
+
+
+@cache
+def _aliases() -> tuple[tuple[str, str], ...]:
+    """(alias as compared, table id), longest first."""
+    pairs = {(title_text(alias), kind) for kind, spec in templates()["tables"].items()
+             for alias in spec["aliases"]}
+    return tuple(sorted(pairs, key=lambda p: (-len(p[0]), p)))
+
+
+@cache
 def table_kind(title: str) -> str | None:
     """The canonical table id whose longest alias occurs in the title, if any."""
-    text = norm(YEAR.sub("", title))
-    best: tuple[int, str] | None = None
-    for kind, spec in templates()["tables"].items():
-        for alias in spec["aliases"]:
-            alias_text = norm(alias)
-            if alias_text in text and (best is None or len(alias_text) > best[0]):
-                best = (len(alias_text), kind)
-    return best[1] if best else None
+    text = title_text(title)
+    return next((kind for alias, kind in _aliases() if alias and alias in text), None)
 
 
 def _is_column_numbers(row: tuple[str, ...]) -> bool:
@@ -96,10 +109,25 @@ def lift_code_heads(header: list[tuple[str, ...]], rows: list[tuple[str, ...]]
     return header + [heads], [kept] + rows[1:]
 
 
+# heads of a block of columns for another year than the table's own, or for the change
+PERIOD = re.compile(
+    r"^(?:上年(?:预算|执行|决算)?数?|当年|本年|增减(?:变化)?(?:情况)?|比上年增减|增减额)$")
+
+
 def column_paths(header: list[tuple[str, ...]], width: int) -> tuple[tuple[str, ...], ...]:
-    """For each column, the non-empty header cells above it, top to bottom."""
+    """For each column, the non-empty header cells above it, top to bottom. A period head
+    (上年 | 当年 | 增减变化情况) spans the columns to its right up to the next head."""
+    spread = []
+    for row in header:
+        cells, period = list(row), ""
+        for col, cell in enumerate(cells):
+            if norm(cell):
+                period = norm(cell) if PERIOD.match(norm(cell)) else ""
+            elif period:
+                cells[col] = period
+        spread.append(tuple(cells))
     return tuple(
-        tuple(norm(row[col]) for row in header if col < len(row) and norm(row[col]))
+        tuple(norm(row[col]) for row in spread if col < len(row) and norm(row[col]))
         for col in range(width)
     )
 

@@ -7,11 +7,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from pipeline.model import LineItem, Table
-from pipeline.recognise import MONEY, NUMBERED, YEAR, is_money, norm, row_key, templates
+from pipeline.recognise import MONEY, NUMBERED, PERIOD, YEAR, is_money, norm, row_key, templates
 
 UNIT_FACTOR = {"万元": Decimal(1), "千元": Decimal("0.1"), "元": Decimal("0.0001")}
 BLANKS = {"", "-", "—", "－", "/", "--"}
 _DIGITS = re.compile(r"\D")
+_WITHIN = re.compile(r"^其中[:：]?")  # '其中：基本支出' heads the 基本支出 column
+# a label that carries its code: '2040601-行政运行', '[201]一般公共服务支出', '30101 基本工资'
+CODED_LABEL = re.compile(
+    r"^(?:[\[【(（](\d{3}|\d{5}|\d{7})[\]】)）]|(\d{3}|\d{5}|\d{7})[-－—:：、\s])\s*(\D.*)$")
 
 
 def parse_amount(cell: str) -> Decimal | None:
@@ -49,19 +53,28 @@ def column_of(path: tuple[str, ...]) -> Column:
     """A column's role from its header path. Measures are read from the top; a 预算数 /
     决算数 split under a measure (决算 tables print both) gives `<measure>_budget` for 预算数."""
     header = "/".join(path)
-    cells = [YEAR.sub("", cell) for cell in path]
+    if any(word in cell for cell in path for word in templates()["memo"]["words"]):
+        return Column("", header=header)
+    cells = [_WITHIN.sub("", YEAR.sub("", cell)) for cell in path]
     roles = [_lookup("columns", cell) for cell in cells]
-    for role in ("code_class", "code_item", "code_sub", "code", "label"):
+    for role in ("code_class", "code_item", "code_sub", "code", "unit_code", "label"):
         if role in roles:
             return Column(role, header=header)
     joined = ["".join(cells[i:]) for i in range(len(cells) - 1)]  # headers wrapped in cells
-    for index, cell in enumerate(cells + joined):
-        measure = _lookup("measures", cell)
-        if measure:
-            if measure != "amount" and cells[-1] == "预算数" and index < len(cells) - 1:
-                measure += "_budget"
-            return Column("measure", measure, header=header)
-    return Column("", header=header)
+    named = [(i, m) for i, cell in enumerate(cells + joined) if (m := _lookup("measures", cell))]
+    if not named:
+        return Column("", header=header)
+    index, measure = named[0]
+    if len(named) > 1 and named[1][0] < len(cells) and named[1][1] not in ("total", "amount"):
+        index, measure = named[1]  # 财政拨款 / 一般公共预算: the narrower head names it
+    if measure != "amount" and cells[-1] == "预算数" and index < len(cells) - 1:
+        measure += "_budget"
+    period = next((norm(c) for c in cells if PERIOD.match(norm(c))), "")
+    if period.startswith("上年"):
+        measure += "_prior"  # last year's figure printed beside this year's
+    elif period.startswith(("增减", "比上年")):
+        measure += "_change"
+    return Column("measure", measure, header=header)
 
 
 _GENERALITY = {"总计": 3, "合计": 2, "小计": 1}
@@ -114,20 +127,42 @@ def layout_columns(table: Table) -> list[Column]:
     column with no header that holds words is a label column (江苏 收入预算总表)."""
     paths = _pair_actuals(table.columns)
     columns = _distinct_measures([column_of(path) for path in paths], paths)
+    last_measure = max((i for i, c in enumerate(columns) if c.role == "measure"), default=-1)
     for index, column in enumerate(columns):
-        if not column.role and not table.columns[index] and any(
-                index < len(r) and r[index].strip() and not is_money(r[index])
-                for r in table.rows):
+        if not column.role and index < last_measure and _wordy(table.rows, index):
             columns[index] = Column("label", header=column.header)
     if templates()["tables"][table.kind]["layout"] != "two_sided":
         return columns
     sided: list[Column] = []
-    side = ""
+    side, used = "", set()
     for index, column in enumerate(columns):
         if column.role == "label":
-            side = _side_of(table.columns, columns, index) or f"side{len(sided)}"
+            side = _side_name(_side_of(table.columns, columns, index), column.header, used)
         sided.append(Column(column.role, column.measure, side, column.header))
     return sided
+
+
+def _wordy(rows: tuple[tuple[str, ...], ...], index: int) -> bool:
+    """A column whose cells are mostly words, not figures: the stub of a table whose header
+    names it in words no template uses ('支出功能分类科目（按大类）')."""
+    cells = [r[index] for r in rows if index < len(r) and r[index].strip()]
+    words = [c for c in cells if not is_money(c)]
+    return bool(words) and len(words) * 2 >= len(cells)
+
+
+def _side_name(side: str, header: str, used: set[str]) -> str:
+    """A side id not used yet in the table. A table that lists expenditure three times (by
+    function, by department and government economic class) names the later sides by the
+    classification their stub column states."""
+    base = side or "side"
+    name = base
+    if name in used and "经济" in header:
+        name = f"{base}_government_economic" if "政府" in header else f"{base}_economic"
+    number = 2
+    while name in used:
+        name, number = f"{base}{number}", number + 1
+    used.add(name)
+    return name
 
 
 @dataclass
@@ -179,11 +214,11 @@ class _Keys:
 
     def key(self, side: str, label: str, row: int) -> str:
         key = row_key(label)
-        if key and not NUMBERED.match(norm(label)) and "计" not in key:
-            self.group[side] = key
         used = self.used.setdefault(side, set())
         if (key, row) not in used and any(k == key for k, r in used if r != row):
-            key = f"{self.group.get(side, '')}/{key}"
+            key = f"{self.group.get(side, '')}/{key}"  # a repeated label is never a group
+        elif key and not NUMBERED.match(norm(label)) and "计" not in key:
+            self.group[side] = key
         used.add((key, row))
         return key
 
@@ -246,6 +281,15 @@ def _borrow_spanning_labels(rows: list[list[str]], columns: list[Column]) -> Non
                 row[right], row[left] = row[left], ""
 
 
+def classification(code: str, spec: dict) -> str:
+    """Economic codes (301, 30101) begin with 3 and functional ones (201, 2010301) with 2;
+    other codes take the table's own classification."""
+    if "/" in code:  # a row classified several ways at once
+        return "+".join(dict.fromkeys(classification(c, spec) for c in code.split("/")))
+    kind = {"3": "economic", "2": "functional"}.get(code[:1])
+    return kind if kind and len(code) in (3, 5, 7) else spec.get("classification", "none")
+
+
 def line_items(doc_id: str, table: Table) -> tuple[list[LineItem], list[str]]:
     """One LineItem per printed amount; problems (unreadable amounts, cut rows) as text."""
     columns = layout_columns(table)
@@ -266,6 +310,16 @@ def line_items(doc_id: str, table: Table) -> tuple[list[LineItem], list[str]]:
     return items, problems
 
 
+def _stub_code(stubs: list[str]) -> tuple[str, str]:
+    """The code and name of a row whose stub cells carry their codes ('2040601-行政运行' |
+    '30101-基本工资' -> '2040601/30101', '行政运行/基本工资'); ('', '') otherwise."""
+    found = [CODED_LABEL.match(s.strip()) for s in stubs]
+    if not found or not all(found):
+        return "", ""
+    return ("/".join(m.group(1) or m.group(2) for m in found),
+            "/".join(m.group(3) for m in found))
+
+
 def _row_items(doc_id: str, table: Table, cells: list[tuple[Column, str]],
                context: _CodeContext, keys: _Keys, number: int, where: str,
                problems: list[str]) -> list[LineItem]:
@@ -276,32 +330,40 @@ def _row_items(doc_id: str, table: Table, cells: list[tuple[Column, str]],
     code = context.code(parts)
     if code and set(code) == {"0"}:
         return []  # the placeholder row of an empty table
-    labels: dict[str, str] = {}
+    unit = next((_DIGITS.sub("", cell) for c, cell in cells if c.role == "unit_code"), "")
+    stubs: dict[str, list[str]] = {}
+    for column, cell in cells:
+        if column.role.startswith(("code", "unit")) and cell.strip() and \
+                not _DIGITS.sub("", cell) and not stubs.get(column.side):
+            stubs[column.side] = [cell]  # 合计 across code cells
+        elif column.role == "label" and cell.strip():
+            stubs.setdefault(column.side, []).append(cell)
     items = []
     for column, cell in cells:
-        if column.role.startswith("code") and cell.strip() and not _DIGITS.sub("", cell):
-            labels[column.side] = labels.get(column.side) or cell  # 合计 across code cells
-        elif column.role == "label" and cell.strip():
-            labels[column.side] = cell  # the innermost (rightmost) label names the row
         if column.role != "measure" or not cell.strip():
             continue
-        label = labels.get(column.side, "")
+        side_stubs = stubs.get(column.side, [])
+        label = side_stubs[-1] if side_stubs else ""  # the innermost (rightmost) names the row
+        row_code = code
+        if not row_code and coded:
+            row_code, names = _stub_code(side_stubs)
+            label = names or label
         try:
             amount = parse_amount(cell)
         except ValueError:
-            problems.append(f"{where}：“{code or norm(label)}”行“{column.header}”栏的"
+            problems.append(f"{where}：“{row_code or norm(label)}”行“{column.header}”栏的"
                             f"“{cell}”不是金额")
             continue
         if amount is None:
             continue
-        key = code if code and coded else keys.key(column.side, label, number)
+        key = row_code if row_code and coded else unit or keys.key(column.side, label, number)
         if not key and not any(c.role in ("label", "code", "code_class") for c, _ in cells):
             key = "合计"  # a table of one unlabelled row (上海 三公经费表, 江苏 支出预算总表)
         if not key:
             problems.append(f"{where}：金额“{cell}”没有行名")
             continue
         items.append(LineItem(doc_id, table.kind, column.side, key, column.measure,
-                              code if coded else "",
-                              spec.get("classification", "none") if code else "none",
+                              row_code if coded else "",
+                              classification(row_code, spec) if row_code else "none",
                               norm(label), to_wan(amount, table.unit), where))
     return items
