@@ -96,7 +96,15 @@ def labelled_totals(c: Checker) -> None:
     for items in by_measure.values():
         total = next((i for i in items if i.row_key == "合计"), None)
         if total is not None:
-            _check_sum(c, total, [i for i in items if i is not total])
+            _check_sum(c, total, _top_rows([i for i in items if i is not total]))
+
+
+def _top_rows(items: list[LineItem]) -> list[LineItem]:
+    """Rows keyed by unit codes nest by prefix (154 the department, 154001 its units): only
+    the rows no other row contains are parts of the total."""
+    codes = {i.row_key for i in items if i.row_key.isdigit()}
+    return [i for i in items if not any(i.row_key != c and i.row_key.startswith(c)
+                                        for c in codes)]
 
 
 def _formula(text: str) -> tuple[str, list[str]]:
@@ -104,11 +112,26 @@ def _formula(text: str) -> tuple[str, list[str]]:
     return left.strip(), [p.strip() for p in right.split("+")]
 
 
+def _covers(c: Checker, table: str, total: str, parts: list[str]) -> bool:
+    """A formula holds for a table unless the table prints a column that splits one of its
+    parts, or that one of its parts splits (a table that prints 财政拨款 as 一般公共预算 |
+    政府性基金 | 国有资本经营 needs the formula that names those, and the other way round)."""
+    printed = {m for t, m in c.measures if t == table}
+    named = {total, *parts}
+    for whole, pieces in templates()["refines"].items():
+        family = {whole, *pieces}
+        if named & family and (printed & family) - named:
+            return False
+    return True
+
+
 def column_identities(c: Checker) -> None:
     """Per row: total = basic + project and the like (templates.toml [identities])."""
     for table, formulas in templates()["identities"].items():
         for formula in formulas:
             total, parts = _formula(formula)
+            if not _covers(c, table, total, parts):
+                continue
             for (t, side, key) in sorted(r for r in c.rows if r[0] == table):
                 got = c.index.get((t, side, key, total))
                 values = [c.index.get((t, side, key, p)) for p in parts]

@@ -102,12 +102,22 @@ def process(sources: Source | list[Source], root: Path, publisher: Publisher) ->
                                         f"{item.measure} twice: {known.amount_wan} at "
                                         f"{known.location}, {item.amount_wan} at {item.location}",
                                         item.location))
-    if not read:
-        raise DocumentError(name, [f.message + f"（{f.location}）" for f in unread])
     changes = narrative.stated_changes(doc_id, blocks)
     checked, run = check.check_document(doc_id, list(items.values()), projects, targets,
                                         narrative.figures(blocks), changes, source.kind,
                                         _printed_columns(read))
+    misread = _misread(items, findings + checked)
+    if misread:
+        unread += [_unread(doc_id, t.kind, t.where, misread[t.kind]) for t in read
+                   if t.kind in misread]
+        read = [t for t in read if t.kind not in misread]
+        items = {k: v for k, v in items.items() if v.table not in misread}
+        findings = [f for f in findings if f.table not in misread]
+        checked, run = check.check_document(doc_id, list(items.values()), projects, targets,
+                                            narrative.figures(blocks), changes, source.kind,
+                                            _printed_columns(read))
+    if not read:
+        raise DocumentError(name, [f.message + f"（{f.location}）" for f in unread])
     scanned = any("no text layer on any" in f.message for f in notices)
     return Extraction(source, publisher.name or source.publisher or source.publisher_id,
                       publisher.region or source.region, source.title,
@@ -116,6 +126,25 @@ def process(sources: Source | list[Source], root: Path, publisher: Publisher) ->
                       tuple(sources), "partial" if unread or scanned else "complete",
                       tuple(f"{f.message}（{f.location}）" for f in unread) +
                       tuple(f.message for f in notices if "no text layer on any" in f.message))
+
+
+_INTERNAL = {"column_identity", "sum_of_parts", "duplicate_row"}
+
+
+def _misread(items: dict, findings: list[Finding]) -> dict[str, str]:
+    """Tables whose figures, as read, break the table's own arithmetic on many rows: their
+    columns or rows were not understood, so none of their figures is published. A document's
+    genuine mistakes touch a few rows; a misread layout touches most."""
+    rows: dict[str, set[str]] = {}
+    for table, _, key, _ in items:
+        rows.setdefault(table, set()).add(key)
+    failed: dict[str, set[str]] = {}
+    for f in findings:
+        if f.severity == "error" and f.check in _INTERNAL and f.table in rows:
+            failed.setdefault(f.table, set()).add(f.row_key)
+    return {table: f"读出的 {len(keys)} 行（共 {len(rows[table])} 行）与本表合计、栏目关系不符，"
+                   "表格结构未能确认" for table, keys in failed.items()
+            if len(keys) >= 3 and len(keys) * 10 > len(rows[table]) * 3}
 
 
 def _missing_tables(doc_id: str, found: list, publisher: Publisher) -> list[Finding]:
