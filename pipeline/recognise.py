@@ -152,7 +152,8 @@ def recognise_all(blocks: list[Block], name: str
     for block in blocks:
         if block.kind == "table" and _title_row(block):
             heading = block.rows[0][0] or next(c for c in block.rows[0] if c)
-            title, unit, fresh = (table_kind(_title_part(heading)), heading), "万元", True
+            kind = table_kind(_title_part(heading))  # None: a table the templates do not know
+            title, unit, fresh = ((kind, heading) if kind else None), "万元", True
             title_page = _page(block.where)
             found = _UNIT.search(norm(heading))
             unit = found.group(1) if found else unit
@@ -176,6 +177,10 @@ def recognise_all(blocks: list[Block], name: str
                 skipped.append(block.where)
             fresh = False
             continue
+        spilled = _spilled_row(block, fragments[-1][3] if fragments else None)
+        if spilled is not None and title is not None and fragments[-1][0] == title[0]:
+            fragments.append((title[0], title[1], unit, spilled, True))
+            continue
         kind = table_kind(block.text) if _TITLE_END.search(_title_part(block.text)) else None
         if kind is not None and len(norm(block.text)) <= 60:
             title, unit, fresh = (kind, block.text), "万元", True
@@ -190,6 +195,29 @@ def recognise_all(blocks: list[Block], name: str
     return tables, skipped, problems
 
 
+_FIGURES = re.compile(r"^(\S+?)((?:\s+-?\d[\d,]*(?:\.\d+)?)+)$")
+
+
+def _spilled_row(block: Block, last: Block | None) -> Block | None:
+    """The closing row of a table that a page break pushed onto the next page outside any
+    ruling ('合计 156,211,123 99,706,020 56,505,103'): a line with a label and as many
+    figures as the table's last row has, laid into the same columns."""
+    found = _FIGURES.match(block.text.strip()) if block.kind == "paragraph" else None
+    if found is None or last is None or not last.rows or _page(block.where) == _page(last.where):
+        return None
+    figures = found.group(2).split()
+    row = last.rows[-1]
+    label = next((i for i, c in enumerate(row) if c and not is_money(c)), None)
+    places = [i for i, cell in enumerate(row) if cell and is_money(cell)][-len(figures):]
+    if label is None or len(places) != len(figures) or places[0] <= label:
+        return None
+    cells = [""] * len(row)
+    cells[label] = found.group(1)
+    for place, figure in zip(places, figures, strict=True):
+        cells[place] = figure
+    return replace(last, rows=(tuple(cells),), row_where=(block.where,), where=block.where)
+
+
 def _title_part(text: str) -> str:
     """A title line without what may follow it on the same line (部门：…, 单位：…)."""
     return _AFTER_TITLE.sub("", norm(text))
@@ -200,8 +228,7 @@ def _title_row(block: Block) -> bool:
     the table's frame)."""
     cells = [c for c in block.rows[0] if c] if block.rows else []
     return len(cells) == 1 and len(block.rows) > 1 and \
-        _TITLE_END.search(_title_part(cells[0])) is not None and \
-        table_kind(_title_part(cells[0])) is not None
+        _TITLE_END.search(_title_part(cells[0])) is not None
 
 
 def _page(where: str) -> str:
@@ -224,9 +251,11 @@ def _header_words() -> frozenset[str]:
 def realign(rows: tuple[tuple[str, ...], ...], columns_x: tuple[tuple[float, float], ...],
             target_x: tuple[tuple[float, float], ...]) -> tuple[tuple[str, ...], ...]:
     """Rows of a continuation page laid into the first page's columns by x position: each
-    cell goes to the column it overlaps most."""
+    cell goes to the column it matches best (overlap over union: a column stretched by a
+    title spanning the table does not swallow the narrow ones)."""
     def home(extent: tuple[float, float]) -> int:
-        overlaps = [min(extent[1], t[1]) - max(extent[0], t[0]) for t in target_x]
+        overlaps = [(min(extent[1], t[1]) - max(extent[0], t[0])) /
+                    max(max(extent[1], t[1]) - min(extent[0], t[0]), 1e-9) for t in target_x]
         return max(range(len(target_x)), key=overlaps.__getitem__)
 
     homes = [home(extent) for extent in columns_x]

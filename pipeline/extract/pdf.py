@@ -152,18 +152,41 @@ def _rows_above(layout: pdf_tables.PageLayout, bbox: tuple[float, float, float, 
              and bbox[0] <= (c["x0"] + c["x1"]) / 2 <= bbox[2]]
     rows, top = [], bbox[1]
     for line_top, line in reversed(pdf_tables.lines(above)):  # upwards, while rows go on
-        cells = [[] for _ in extents]
-        for char in line:
-            middle = (char["x0"] + char["x1"]) / 2
-            distances = [0 if x0 <= middle <= x1 else min(abs(middle - x0), abs(middle - x1))
-                         for x0, x1 in extents]
-            cells[distances.index(min(distances))].append(char)
-        row = [pdf_tables.line_text(c).replace(" ", "") for c in cells]
+        row = _laid(line, extents)
         if not any(is_money(cell) for cell in row):
             break
         rows.insert(0, row)
         top = min(top, line_top)
     return rows, top
+
+
+def _laid(line: list, extents: list[tuple[float, float]]) -> list[str]:
+    """One line of characters laid into the table's columns by x position."""
+    cells: list[list] = [[] for _ in extents]
+    for char in line:
+        middle = (char["x0"] + char["x1"]) / 2
+        distances = [0 if x0 <= middle <= x1 else min(abs(middle - x0), abs(middle - x1))
+                     for x0, x1 in extents]
+        cells[distances.index(min(distances))].append(char)
+    return [pdf_tables.line_text(c).replace(" ", "") for c in cells]
+
+
+def _rows_below(layout: pdf_tables.PageLayout, bbox: tuple[float, float, float, float],
+                extents: list[tuple[float, float]]) -> tuple[list[list[str]], float]:
+    """A closing row printed just under a table's last ruling ('合计 156,211,123 …'): lines
+    right below the table holding a label and at least two figures, read into its columns."""
+    below = [c for c in layout.chars if c["top"] >= bbox[3] - 1
+             and bbox[0] <= (c["x0"] + c["x1"]) / 2 <= bbox[2]]
+    rows, bottom = [], bbox[3]
+    for line_top, line in pdf_tables.lines(below):
+        row = _laid(line, extents)
+        height = max(c["bottom"] for c in line) - line_top
+        if line_top - bottom > 2 * height or sum(is_money(cell) for cell in row) < 2 or \
+                not any(cell and not is_money(cell) for cell in row):
+            break
+        rows.append(row)
+        bottom = max(c["bottom"] for c in line)
+    return rows, bottom
 
 
 def _table_page(page: pdfium.PdfPage, number: int) -> list[Block]:
@@ -172,13 +195,17 @@ def _table_page(page: pdfium.PdfPage, number: int) -> list[Block]:
     layout = pdf_tables.layout(page)
     items: list[tuple[float, Block]] = []
     boxes = []
-    for index, table in enumerate(pdf_tables.tables(layout)):
+    found = pdf_tables.tables(layout)
+    for index, table in enumerate(found):
         extents = [(c.bbox[0], c.bbox[2]) for c in table.columns]
         grid, kept = clean_grid(table.extract(), extents)
         box = table.bbox
         if index == 0 and grid:
             orphans, top = _rows_above(layout, box, kept)
             grid, box = orphans + grid, (box[0], top, box[2], box[3])
+        if grid and index == len(found) - 1:
+            closing, bottom = _rows_below(layout, box, kept)
+            grid, box = grid + closing, (box[0], box[1], box[2], bottom)
         boxes.append(box)
         if grid:
             items.append((box[1], Block("table", rows=tuple(tuple(r) for r in grid),
