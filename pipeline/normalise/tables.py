@@ -126,11 +126,12 @@ def layout_columns(table: Table) -> list[Column]:
     """Columns with roles; in two-sided tables every label column starts a new side. A
     column with no header that holds words is a label column (江苏 收入预算总表)."""
     paths = _pair_actuals(table.columns)
-    columns = _distinct_measures([column_of(path) for path in paths], paths)
+    columns = [column_of(path) for path in paths]
     last_measure = max((i for i, c in enumerate(columns) if c.role == "measure"), default=-1)
     for index, column in enumerate(columns):
         if not column.role and index < last_measure and _wordy(table.rows, index):
             columns[index] = Column("label", header=column.header)
+    columns = _distinct_measures(columns, paths)
     if templates()["tables"][table.kind]["layout"] != "two_sided":
         return columns
     sided: list[Column] = []
@@ -359,6 +360,8 @@ def _row_items(doc_id: str, table: Table, cells: list[tuple[Column, str]],
         key = row_code if row_code and coded else unit or keys.key(column.side, label, number)
         if not key and not any(c.role in ("label", "code", "code_class") for c, _ in cells):
             key = "合计"  # a table of one unlabelled row (上海 三公经费表, 江苏 支出预算总表)
+        if not key and amount == 0:
+            continue  # a zero on a blank line states nothing
         if not key:
             problems.append(f"{where}：金额“{cell}”没有行名")
             continue
