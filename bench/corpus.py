@@ -50,15 +50,17 @@ def one(name: str, paths: list[Path]) -> dict:
         reasons = "; ".join(str(e) for e in result.rejected.values())
         return row | {"status": "rejected", "reason": reasons[:300]}
     e = result.extractions[0]
+    from pipeline.recognise import table_kind
+
     errors = [f for f in e.findings if f.severity == "error"]
-    listed = set(getattr(e, "listed_tables", ()) or ())
+    unread = [t for t in e.listed if table_kind(t) not in e.tables]
     return row | {
         "doc_id": e.source.doc_id, "publisher": e.publisher, "year": e.source.fiscal_year,
         "kind": e.source.kind, "scope": e.source.scope,
-        "identified_from": getattr(e.source, "identified_from", ""),
-        "status": getattr(e, "status", "complete"),
-        "tables": len(e.tables), "listed": len(listed),
-        "listed_unread": sorted(listed - set(getattr(e, "listed_read", e.tables))),
+        "identified_from": "；".join(dict.fromkeys(s.identified_from for s in e.sources)),
+        "status": e.status, "not_read": list(e.not_read),
+        "tables": len(e.tables), "listed": len(e.listed),
+        "listed_read": len(e.listed) - len(unread), "listed_unread": unread,
         "amounts": len(e.line_items), "stated": len(e.stated_changes),
         "checks": e.checks_run, "failed": len(errors),
         "failed_checks": sorted({f.check for f in errors}),
@@ -81,20 +83,23 @@ def main() -> None:
     with ProcessPoolExecutor(args.jobs) as pool:
         rows = list(pool.map(one, groups, groups.values()))
     total = time.perf_counter() - started
-    print(f"{'disclosure':34} {'status':9} {'tables':>6} {'listed':>6} {'checks':>6} "
+    print(f"{'disclosure':34} {'status':9} {'tables':>6} {'目录':>7} {'checks':>6} "
           f"{'failed':>6} {'s':>6}  identity")
     for r in rows:
         who = (f"{r.get('publisher', '')} {r.get('year', '')} {r.get('kind', '')} "
                f"[{r.get('identified_from', '')}]" if "doc_id" in r else r.get("reason", ""))
+        listed = f"{r['listed_read']}/{r['listed']}" if r.get("listed") else "-"
         print(f"{r['disclosure'][:34]:34} {r['status']:9} {r.get('tables', 0):>6} "
-              f"{r.get('listed', 0):>6} {r.get('checks', 0):>6} {r.get('failed', 0):>6} "
+              f"{listed:>7} {r.get('checks', 0):>6} {r.get('failed', 0):>6} "
               f"{r['seconds']:>6.1f}  {who}")
     packaged = [r for r in rows if "doc_id" in r]
     complete = [r for r in packaged if r["status"] == "complete"]
     print(f"\n{len(rows)} disclosures: {len(packaged)} packaged, {len(complete)} complete, "
           f"{len(rows) - len(packaged)} rejected; "
           f"{sum(r['checks'] for r in packaged)} checks, "
-          f"{sum(r['failed'] for r in packaged)} failed; {total:.1f} s wall")
+          f"{sum(r['failed'] for r in packaged)} failed; 目录 tables read "
+          f"{sum(r['listed_read'] for r in packaged)}/{sum(r['listed'] for r in packaged)}; "
+          f"{total:.1f} s wall")
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
 

@@ -67,16 +67,17 @@ def read_title(text: str) -> _Reading | None:
     year = _YEAR.search(line)
     if not year or len(line) > 80:
         return None
-    kind = _KIND.search(line, year.end())
-    if not kind or kind.start() - year.end() > 40:
+    after = line[year.end():].replace(_JOIN, "")  # a title may wrap inside a word (部门预 / 算)
+    kind = _KIND.search(after)
+    if not kind or kind.start() > 40:
         return None
     before = line[:year.start()].split(_JOIN)
-    publisher = organ_name(line[year.end():kind.start()].replace(_JOIN, "")) or next(
+    publisher = organ_name(after[:kind.start()]) or next(
         (n for k in range(1, len(before) + 1) if (n := organ_name("".join(before[-k:])))), "")
     return _Reading(publisher, int(year.group(1)),
                     "budget" if kind.group(2) == "预算" else "final_accounts",
                     "unit" if kind.group(1) == "单位" else "department",
-                    bool(_TITLE_TAIL.match(line[kind.end():].replace(_JOIN, "")))
+                    bool(_TITLE_TAIL.match(after[kind.end():]))
                     and "，" not in line)
 
 
@@ -126,6 +127,7 @@ def identify(blocks: list[Block], metadata_title: str = "", filename: str = "") 
             offer("publisher", reading.publisher, source)
             offer("fiscal_year", reading.year, source)
             offer("kind", reading.kind, source)
+    offer("publisher", _named_most(blocks), "text")
     years = Counter(int(m.group(1)) for b in blocks for m in _YEAR.finditer(norm(b.text)))
     if years:
         offer("fiscal_year", years.most_common(1)[0][0], "text")
@@ -133,6 +135,28 @@ def identify(blocks: list[Block], metadata_title: str = "", filename: str = "") 
                       (("publisher", ""), ("fiscal_year", None), ("kind", ""), ("scope", ""))),
                     " ".join(f"{f}:{found[f][1]}" for f in ("publisher", "fiscal_year", "kind")
                              if f in found))
+
+
+_BODY_NAME = re.compile(
+    r"(?:[\u4e00-\u9fff]{2,6}?(?:自治区|省|市|区|县|州|盟|旗)|国家)[\u4e00-\u9fff]{2,16}?"
+    r"(?:局|委员会|办公室|办公厅|厅|中心|院|署|办)")
+
+
+def _shortest(name: str) -> str:
+    """'年北京市审计局' -> '北京市审计局': the shortest tail that is still a whole name."""
+    return next((name[i:] for i in range(len(name) - 1, -1, -1)
+                 if _BODY_NAME.fullmatch(name[i:])), name)
+
+
+def _named_most(blocks: list[Block]) -> str:
+    """The organ the text names most often, when it clearly outnumbers any other (at least
+    three times): a narrative that never prints its name on a cover still names itself."""
+    counts = Counter(_shortest(m.group()) for b in blocks
+                     for m in _BODY_NAME.finditer(norm(b.text)))
+    ranked = counts.most_common(2)
+    if not ranked or ranked[0][1] < 3 or (len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1]):
+        return ""
+    return organ_name(ranked[0][0])
 
 
 def publisher_slug(name: str) -> str:

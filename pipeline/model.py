@@ -165,3 +165,4 @@ class Extraction:
     sources: tuple[Source, ...] = field(default=())
     status: str = "complete"  # complete | partial (some table or page could not be read)
     not_read: tuple[str, ...] = ()  # what could not be read, and why, with its place
+    listed: tuple[str, ...] = ()  # the tables its 目录 lists, titles as printed

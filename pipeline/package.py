@@ -47,6 +47,7 @@ def rows_of(extraction: Extraction) -> dict[str, list[dict[str, Any]]]:
         "archive_path": " ".join(s.path for s in files),
         "tables": " ".join(extraction.tables), "checks_run": extraction.checks_run,
         "status": extraction.status, "not_read": "；".join(extraction.not_read),
+        "tables_listed": "；".join(extraction.listed),
         "identified_from": "；".join(dict.fromkeys(s.identified_from for s in files
                                                     if s.identified_from)),
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from pipeline import check
+from pipeline import check, contents
 from pipeline.errors import DocumentError
 from pipeline.extract import extract
 from pipeline.model import Block, Extraction, Finding, LineItem, Source, Table
@@ -118,14 +118,19 @@ def process(sources: Source | list[Source], root: Path, publisher: Publisher) ->
                                             _printed_columns(read))
     if not read:
         raise DocumentError(name, [f.message + f"（{f.location}）" for f in unread])
+    listed = contents.listed_tables(blocks)
+    unread += _listed_not_read(doc_id, listed, {t.kind for t in read} | {f.table for f in unread})
+    skipped_listed = [f for f in unread if f.check == "listed_table"]
     scanned = any("no text layer on any" in f.message for f in notices)
     return Extraction(source, publisher.name or source.publisher or source.publisher_id,
                       publisher.region or source.region, source.title,
                       tuple(items.values()), tuple(projects), tuple(targets), tuple(changes),
                       tuple(findings + unread + checked), run, tuple(t.kind for t in read),
-                      tuple(sources), "partial" if unread or scanned else "complete",
+                      tuple(sources),
+                      "partial" if len(unread) > len(skipped_listed) or scanned else "complete",
                       tuple(f"{f.message}（{f.location}）" for f in unread) +
-                      tuple(f.message for f in notices if "no text layer on any" in f.message))
+                      tuple(f.message for f in notices if "no text layer on any" in f.message),
+                      tuple(title for title, _ in listed))
 
 
 _INTERNAL = {"column_identity", "sum_of_parts", "duplicate_row"}
@@ -145,6 +150,21 @@ def _misread(items: dict, findings: list[Finding]) -> dict[str, str]:
     return {table: f"读出的 {len(keys)} 行（共 {len(rows[table])} 行）与本表合计、栏目关系不符，"
                    "表格结构未能确认" for table, keys in failed.items()
             if len(keys) >= 3 and len(keys) * 10 > len(rows[table]) * 3}
+
+
+def _listed_not_read(doc_id: str, listed: list[tuple[str, str]], seen: set[str]
+                     ) -> list[Finding]:
+    """A table the 目录 lists that was not read: a standard table not found is `unread_table`
+    (the document is partial); a table the project does not read yet is `listed_table`."""
+    out = []
+    for title, kind in listed:
+        if kind and kind not in seen:
+            out.append(Finding(doc_id, "unread_table", "warning", kind, "", "", None, None,
+                               f"目录所列《{title}》未找到或未能识别", "目录"))
+        elif not kind:
+            out.append(Finding(doc_id, "listed_table", "warning", "", title, "", None, None,
+                               f"目录所列《{title}》不是本项目读取的标准表，未读取", "目录"))
+    return out
 
 
 def _missing_tables(doc_id: str, found: list, publisher: Publisher) -> list[Finding]:

@@ -57,10 +57,12 @@ def title_text(title: str) -> str:
 
 @cache
 def _aliases() -> tuple[tuple[str, str], ...]:
-    """(alias as compared, table id), longest first."""
-    pairs = {(title_text(alias), kind) for kind, spec in templates()["tables"].items()
+    """(alias as compared, table id): tables whose subject outranks the rest first (a
+    政府性基金 table titled 财政拨款支出预算表 is a 政府性基金 table), then longest first."""
+    tables = templates()["tables"]
+    pairs = {(title_text(alias), kind) for kind, spec in tables.items()
              for alias in spec["aliases"]}
-    return tuple(sorted(pairs, key=lambda p: (-len(p[0]), p)))
+    return tuple(sorted(pairs, key=lambda p: (-tables[p[1]].get("rank", 0), -len(p[0]), p)))
 
 
 @cache
@@ -260,7 +262,7 @@ def realign(rows: tuple[tuple[str, ...], ...], columns_x: tuple[tuple[float, flo
     title spanning the table does not swallow the narrow ones)."""
     def home(extent: tuple[float, float]) -> int:
         overlaps = [(min(extent[1], t[1]) - max(extent[0], t[0])) /
-                    max(max(extent[1], t[1]) - min(extent[0], t[0]), 1e-9) for t in target_x]
+                    max(max(extent[1], t[1]) - min(extent[0], t[0]), 1) for t in target_x]
         return max(range(len(target_x)), key=overlaps.__getitem__)
 
     homes = [home(extent) for extent in columns_x]

@@ -27,8 +27,11 @@ RESOURCES: dict[str, tuple[str, str, list[str], list[tuple[str, str, str, str]]]
         ("tables", S, "识别出的表", "识别出的标准表编号，以空格分隔"),
         ("checks_run", INT, "核对次数", "对本文件运行的核对项数"),
         ("status", S, "读取状态",
-         "complete 全部读取 / partial 部分表格或页面未能读取（见 not_read 与 findings）"),
-        ("not_read", S, "未读取部分", "未能读取的表格或页面及原因、位置，以“；”分隔"),
+         "complete 本项目读取的各类标准表均已读出 / partial 有标准表或页面未能读取"
+         "（见 not_read 与 findings）"),
+        ("not_read", S, "未读取部分",
+         "未能读取的表格或页面及原因、位置，以“；”分隔；包括目录列出而本项目尚不读取的表"),
+        ("tables_listed", S, "目录所列表格", "文件目录列出的表格标题（按原文），以“；”分隔"),
         ("identified_from", S, "识别依据",
          "发布者、年度、类型从何处读出：字段:来源@位置，来源为 title 标题、label 标注"
          "（部门名称：等）、metadata PDF 元数据、filename 文件名、text 正文、option 命令行选项、"

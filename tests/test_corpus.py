@@ -129,8 +129,8 @@ ERRORS = {
 WARNINGS = {
     "jiangsu/js-court-2017-budget.pdf": {"extraction", "stated_percent"},
     "jiangsu/js-court-2018-budget.pdf": {"extraction", "stated_percent"},
-    "jiangsu/js-court-2019-budget.pdf": {"extraction"},
-    "jiangsu/js-party-office-2018-budget-text.pdf": {"extraction"},
+    "jiangsu/js-court-2019-budget.pdf": {"extraction", "listed_table"},  # 政府采购支出预算表
+    "jiangsu/js-party-office-2018-budget-text.pdf": {"extraction", "listed_table"},
     "shanghai/putuo-wanli-2023-budget.pdf": {"extraction", "stated_percent"},
     "shanghai/putuo-wanli-2024-budget.pdf": set(),
     "shanghai/putuo-finance-2024-final-accounts.pdf": {"extraction", "sum_of_parts"},

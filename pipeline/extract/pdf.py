@@ -243,7 +243,7 @@ def _readable(data: bytes, name: str) -> tuple[list[tuple[str, int]], list[int]]
     return pages, blank
 
 
-def opening(data: bytes, name: str = "document.pdf", count: int = 4) -> list[Block]:
+def opening(data: bytes, name: str = "document.pdf", count: int = 8) -> list[Block]:
     """The lines of the first pages only, each a block, without the table finder: enough
     to tell who published what (cover, title, 部门名称). A scan yields no lines."""
     pages = page_texts(data, name)
