@@ -157,14 +157,17 @@ def recognise_all(blocks: list[Block], name: str
     title: tuple[str, str] | None = None
     unit, fresh, title_page = "万元", False, ""
     for block in blocks:
-        if block.kind == "table" and _title_row(block):
-            heading = block.rows[0][0] or next(c for c in block.rows[0] if c)
+        lead = _title_rows(block) if block.kind == "table" else 0
+        if lead:
+            named = [c for row in block.rows[:lead] for c in row
+                     if c and _TITLE_END.search(_title_part(c))]  # '公开02表', '收入总表'
+            heading = next((c for c in named if table_kind(_title_part(c))), named[-1])
             kind = table_kind(_title_part(heading))  # None: a table the templates do not know
             title, unit, fresh = ((kind, heading) if kind else None), "万元", True
             title_page = _page(block.where)
-            found = _UNIT.search(norm(heading))
+            found = _UNIT.search(norm(" ".join(c for row in block.rows[:lead] for c in row)))
             unit = found.group(1) if found else unit
-            block = replace(block, rows=block.rows[1:], row_where=block.row_where[1:])
+            block = replace(block, rows=block.rows[lead:], row_where=block.row_where[lead:])
         if block.kind == "table":
             header = [tuple(norm(c) for c in row) for row in split_header(block.rows)[0]]
             near = fresh and _page(block.where) == title_page
@@ -230,12 +233,20 @@ def _title_part(text: str) -> str:
     return _AFTER_TITLE.sub("", norm(text))
 
 
-def _title_row(block: Block) -> bool:
-    """A grid whose first row is one cell holding a table's title (the title drawn inside
-    the table's frame)."""
-    cells = [c for c in block.rows[0] if c] if block.rows else []
-    return len(cells) == 1 and len(block.rows) > 1 and \
-        _TITLE_END.search(_title_part(cells[0])) is not None
+def _title_rows(block: Block) -> int:
+    """How many leading rows of a grid hold its title drawn inside the table's frame: rows of
+    one or two cells without figures ('公开02表' / '收入总表' / '部门：… 单位：万元'), one
+    of them a table's title. 0 when the grid does not begin with its title."""
+    titled = 0
+    for index, row in enumerate(block.rows[:4]):
+        cells = [c for c in row if c]
+        if len(cells) > 2 or any(is_money(c) for c in cells) or index == len(block.rows) - 1:
+            break
+        if len(cells) == 1 and _TITLE_END.search(_title_part(cells[0])):
+            titled = index + 1
+        elif titled:
+            titled = index + 1 if _UNIT.search(norm(" ".join(cells))) else titled
+    return titled
 
 
 def _page(where: str) -> str:
