@@ -37,7 +37,7 @@ class Identity:
     fiscal_year: int | None = None
     kind: str = ""  # budget | final_accounts
     scope: str = ""  # department | unit
-    found_in: str = ""  # field:source@place, space-separated ("publisher:title@page 1 …")
+    found_in: str = ""  # field:source@place, comma-separated ("publisher:title@page 1, …")
 
     def missing(self) -> list[str]:
         return [f for f in ("publisher", "fiscal_year", "kind") if not getattr(self, f)]
@@ -133,7 +133,7 @@ def identify(blocks: list[Block], metadata_title: str = "", filename: str = "") 
         offer("fiscal_year", years.most_common(1)[0][0], "text")
     return Identity(*(found.get(f, (None, ""))[0] or default for f, default in
                       (("publisher", ""), ("fiscal_year", None), ("kind", ""), ("scope", ""))),
-                    " ".join(f"{f}:{found[f][1]}" for f in ("publisher", "fiscal_year", "kind")
+                    ", ".join(f"{f}:{found[f][1]}" for f in ("publisher", "fiscal_year", "kind")
                              if f in found))
 
 

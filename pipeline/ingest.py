@@ -60,9 +60,9 @@ def _read_identity(path: Path, given: Overrides, registry: dict) -> _File:
     if given.publisher_id and not (given.publisher or found.publisher):
         known = registry.get(given.publisher_id)
         chosen["publisher"] = known.name if known else given.publisher_id
-    options = " ".join(f"{f}:option" for f in chosen if f != "scope")
-    kept = " ".join(p for p in found.found_in.split() if p.split(":")[0] not in chosen)
-    who = replace(found, **chosen, found_in=" ".join(filter(None, (options, kept))))
+    options = [f"{f}:option" for f in chosen if f != "scope"]
+    kept = [p for p in found.found_in.split(", ") if p and p.split(":")[0] not in chosen]
+    who = replace(found, **chosen, found_in=", ".join(options + kept))
     return _File(path, data, who, unreadable)
 
 
@@ -139,7 +139,7 @@ def identify_files(paths: list[Path], given: Overrides, registry: dict
             ("预算" if first.kind == "budget" else "决算")
         for file in files:
             found_in = file.who.found_in if file.who == first or not file.who.missing() else \
-                " ".join(filter(None, (file.who.found_in, "companion:" + files[0].path.name)))
+                ", ".join(filter(None, (file.who.found_in, "companion:" + files[0].path.name)))
             sources.append((file.path, file.data, Source(
                 "", "", publisher_id, int(first.fiscal_year), first.kind, scope,
                 sniff(file.data), 0, f"{publisher}{first.fiscal_year}年{what}",

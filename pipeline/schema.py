@@ -33,7 +33,7 @@ RESOURCES: dict[str, tuple[str, str, list[str], list[tuple[str, str, str, str]]]
          "未能读取的表格或页面及原因、位置，以“；”分隔；包括目录列出而本项目尚不读取的表"),
         ("tables_listed", S, "目录所列表格", "文件目录列出的表格标题（按原文），以“；”分隔"),
         ("identified_from", S, "识别依据",
-         "发布者、年度、类型从何处读出：字段:来源@位置，来源为 title 标题、label 标注"
+         "发布者、年度、类型从何处读出：字段:来源@位置（以“, ”分隔），来源为 title 标题、label 标注"
          "（部门名称：等）、metadata PDF 元数据、filename 文件名、text 正文、option 命令行选项、"
          "registry 登记表、listing 栏目页、companion 同批文件；多个文件以“；”分隔"),
     ]),

@@ -128,7 +128,7 @@ def _store(root: Path, publisher: Publisher, link: discover.Link, fetched: Fetch
                     link.text, fetched.url, now, fetched.headers.get("ETag", ""),
                     fetched.headers.get("Last-Modified", ""), publisher.name, publisher.region,
                     part=Path(urlparse(fetched.url).path).name,
-                    identified_from="publisher:registry fiscal_year:listing kind:listing")
+                    identified_from="publisher:registry, fiscal_year:listing, kind:listing")
     stored = archive(root, fetched.content, source)
     if stored.sha256 in before:
         result.unchanged.append(fetched.url)
