@@ -54,7 +54,7 @@ class _Reading:
 
 def organ_name(text: str) -> str:
     """`text` as a publisher's name, or '' when it does not read as one."""
-    name = _PREFIX.sub("", text).strip("：:_-—·　 ").removesuffix("部门")
+    name = _PREFIX.sub("", text).strip("：:_-—·.。，,、　 ").removesuffix("部门")
     if not 4 <= len(name) <= 40 or _NOT_NAME.search(name) or not _ORGAN.search(name):
         return ""
     return name

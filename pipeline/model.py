@@ -166,3 +166,4 @@ class Extraction:
     status: str = "complete"  # complete | partial (some table or page could not be read)
     not_read: tuple[str, ...] = ()  # what could not be read, and why, with its place
     listed: tuple[str, ...] = ()  # the tables its 目录 lists, titles as printed
+    by_header: tuple[str, ...] = ()  # tables printed without a title, known by their header

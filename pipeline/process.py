@@ -10,7 +10,7 @@ from pipeline.errors import DocumentError
 from pipeline.extract import extract
 from pipeline.model import Block, Extraction, Finding, LineItem, Source, Table
 from pipeline.normalise import narrative, performance, tables
-from pipeline.recognise import recognise_all, templates
+from pipeline.recognise import BY_HEADER, recognise_all, templates
 from pipeline.sources import Publisher
 
 
@@ -130,7 +130,8 @@ def process(sources: Source | list[Source], root: Path, publisher: Publisher) ->
                       "partial" if len(unread) > len(skipped_listed) or scanned else "complete",
                       tuple(f"{f.message}（{f.location}）" for f in unread) +
                       tuple(f.message for f in notices if "no text layer on any" in f.message),
-                      tuple(title for title, _ in listed))
+                      tuple(title for title, _ in listed),
+                      tuple(t.kind for t in read if t.title == BY_HEADER))
 
 
 _INTERNAL = {"column_identity", "sum_of_parts", "duplicate_row"}

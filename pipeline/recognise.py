@@ -12,7 +12,7 @@ from typing import Any
 
 from pipeline.model import Block, Table
 
-MONEY = re.compile(r"^-?\d[\d,]*(\.\d+)?$")
+MONEY = re.compile(r"^(?:[-－−]?\d[\d,]*(\.\d+)?|[(（]\d[\d,]*(\.\d+)?[)）])$")
 YEAR = re.compile(r"\d{4}\s*年(度)?")
 _QUOTES = re.compile(r"[“”\"'‘’「」『』]")
 _SPACE = re.compile(r"\s+")
@@ -155,7 +155,7 @@ def recognise_all(blocks: list[Block], name: str
     headers: dict[str, list[tuple[str, ...]]] = {}
     skipped: list[str] = []
     title: tuple[str, str] | None = None
-    unit, fresh, title_page = "万元", False, ""
+    unit, fresh, title_page, unknown = "万元", False, "", False
     for block in blocks:
         lead = _title_rows(block) if block.kind == "table" else 0
         if lead:
@@ -164,7 +164,7 @@ def recognise_all(blocks: list[Block], name: str
             heading = next((c for c in named if table_kind(_title_part(c))), named[-1])
             kind = table_kind(_title_part(heading))  # None: a table the templates do not know
             title, unit, fresh = ((kind, heading) if kind else None), "万元", True
-            title_page = _page(block.where)
+            title_page, unknown = _page(block.where), kind is None
             found = _UNIT.search(norm(" ".join(c for row in block.rows[:lead] for c in row)))
             unit = found.group(1) if found else unit
             block = replace(block, rows=block.rows[lead:], row_where=block.row_where[lead:])
@@ -184,7 +184,13 @@ def recognise_all(blocks: list[Block], name: str
                     title_page = f"page {int(next_page[0]) + 1}" if title_page else ""
                     continue
             elif any(is_money(c) for row in block.rows for c in row):
-                skipped.append(block.where)
+                kind = None if unknown or title is not None else by_header(header, block.rows)
+                if kind is None:
+                    skipped.append(block.where)
+                else:  # a table without a title, known by what its header and rows hold
+                    title = (kind, BY_HEADER)
+                    fragments.append((kind, BY_HEADER, unit, block, False))
+                    headers.setdefault(kind, header)
             fresh = False
             continue
         spilled = _spilled_row(block, fragments[-1][3] if fragments else None)
@@ -194,15 +200,41 @@ def recognise_all(blocks: list[Block], name: str
         kind = table_kind(block.text) if _TITLE_END.search(_title_part(block.text)) else None
         if kind is not None and len(norm(block.text)) <= 60:
             title, unit, fresh = (kind, block.text), "万元", True
-            title_page = _page(block.where)
+            title_page, unknown = _page(block.where), False
         elif block.kind == "heading" or (_TITLE_END.search(_title_part(block.text))
                                           and len(norm(block.text)) <= 60):
-            title = None  # a heading, or the title of a table this template does not know
+            unknown = block.kind != "heading"  # the title of a table no template knows
+            title = None
         found = _UNIT.search(norm(block.text))
         if found:
             unit = found.group(1)
-    tables, problems = _stitch(fragments)
+    titled = {f[0] for f in fragments if f[1] != BY_HEADER}
+    tables, problems = _stitch([f for f in fragments if f[1] != BY_HEADER or f[0] not in titled])
     return tables, skipped, problems
+
+
+BY_HEADER = "（按表头识别）"  # the title of a table recognised by its header and rows
+_CODE_CELL = re.compile(r"^[\[【(（]?([23]\d{2}(?:\d{2}){0,2})(?:[\]】)）]|[-－—:：、\s]|$)")
+
+
+def by_header(header: list[tuple[str, ...]], rows: tuple[tuple[str, ...], ...]) -> str | None:
+    """The kind of a table printed without a title, from what its header and rows hold:
+    三公 items; two sides of 收入 and 支出; rows coded by function (2xx) with 基本支出 and
+    项目支出 columns. None when nothing says it clearly."""
+    words = {norm(YEAR.sub("", c)) for row in header for c in row if c}
+    text = "".join(sorted(words))
+    if "公务接待费" in words and any("因公出国" in w for w in words):
+        return "three_public"
+    if {"收入", "支出"} <= words or any(w.startswith("收入") for w in words) and \
+            any(w.startswith("支出") for w in words):
+        return "appropriation_summary" if "财政拨款" in text else "summary"
+    codes = [m.group(1) for r in rows for c in r[:3] if (m := _CODE_CELL.match(c.strip()))]
+    if len(codes) * 2 < len(rows) or not {"基本支出", "项目支出"} <= words:
+        return None
+    if all(c.startswith("2") for c in codes):
+        return ("general_budget_expenditure" if "一般公共预算" in text else
+                "government_fund" if "政府性基金" in text else "expenditure")
+    return None
 
 
 _FIGURES = re.compile(r"^(\S+?)((?:\s+-?\d[\d,]*(?:\.\d+)?)+)$")

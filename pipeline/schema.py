@@ -32,6 +32,8 @@ RESOURCES: dict[str, tuple[str, str, list[str], list[tuple[str, str, str, str]]]
         ("not_read", S, "未读取部分",
          "未能读取的表格或页面及原因、位置，以“；”分隔；包括目录列出而本项目尚不读取的表"),
         ("tables_listed", S, "目录所列表格", "文件目录列出的表格标题（按原文），以“；”分隔"),
+        ("tables_by_header", S, "按表头识别的表",
+         "没有标题、按表头与行内容识别的标准表编号，以空格分隔；其余按标题识别"),
         ("identified_from", S, "识别依据",
          "发布者、年度、类型从何处读出：字段:来源@位置（以“, ”分隔），来源为 title 标题、label 标注"
          "（部门名称：等）、metadata PDF 元数据、filename 文件名、text 正文、option 命令行选项、"

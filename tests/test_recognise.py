@@ -49,3 +49,78 @@ def test_the_unit_is_read_per_table(tmp_path):
             "一、本级财政拨款收入\t164,978,640\t一、基本支出\t164,978,640\n")
     found = recognise(extract(text.encode(), "text/plain", "t"), "t")
     assert found[0].unit == "元"
+
+
+def test_titles_are_recognised_however_they_are_numbered_and_worded():
+    assert table_kind("表1收支总体情况表") == "summary"  # Guangdong
+    assert table_kind("预算01表 收支总表") == "summary"  # Beijing
+    assert table_kind("表1.2026年市级部门收支预算总表") == "summary"  # Zhejiang
+    assert table_kind("（三）支出总表") == "expenditure"  # Shenzhen
+    assert table_kind("五、一般公共预算支出情况表（按功能分类科目）") == \
+        "general_budget_expenditure"
+    assert table_kind("七、一般公共预算项目支出情况表（按经济分类科目）") == \
+        "general_budget_project"
+    assert table_kind("十二、部门预算项目支出及其他支出预算表") == "project_expenditure"
+    # a subject decides the table whatever else the title names
+    assert table_kind("八、财政拨款安排的行政经费及“三公”经费预算表") == "three_public"
+    assert table_kind("政府性基金预算财政拨款支出预算表") == "government_fund"
+    assert table_kind("十、政府采购预算明细表") is None
+
+
+def grid(*rows: tuple[str, ...], where: str = "page 3"):
+    from pipeline.model import Block
+
+    return Block("table", rows=tuple(rows), where=where, row_where=(where,) * len(rows))
+
+
+def test_a_title_drawn_in_the_first_rows_of_a_table_under_its_number():
+    found = recognise([grid(("公开02表", "", ""), ("收入总表", "", ""),
+                            ("部门：苏州市审计局", "", "单位：元"),
+                            ("科目编码", "科目名称", "合计"), ("201", "一般公共服务支出", "46,516,700"))],
+                      "t")
+    assert [(t.kind, t.unit, t.rows) for t in found] == [
+        ("income", "元", (("201", "一般公共服务支出", "46,516,700"),))]
+
+
+def test_a_table_without_a_title_is_known_by_its_header_and_rows():
+    from pipeline.model import Block
+    from pipeline.recognise import BY_HEADER
+
+    untitled = grid(("收入", "", "支出", ""), ("项目", "预算数", "项目", "预算数"),
+                    ("一、一般公共预算拨款收入", "100.00", "一、一般公共服务支出", "100.00"))
+    coded = grid(("科目编码", "科目名称", "合计", "基本支出", "项目支出"),
+                 ("201", "一般公共服务支出", "10.00", "4.00", "6.00"),
+                 ("20101", "人大事务", "10.00", "4.00", "6.00"), where="page 4")
+    found = recognise([Block("heading", text="第二部分 预算表", where="page 2"), untitled,
+                       Block("heading", text="说明", where="page 3"), coded], "t")
+    assert [(t.kind, t.title) for t in found] == [("summary", BY_HEADER),
+                                                  ("expenditure", BY_HEADER)]
+    # after the title of a table no template knows, a grid is that table's, not guessed
+    assert recognise([Block("paragraph", text="十、政府采购预算明细表", where="page 2"),
+                      coded], "t") == []
+
+
+def test_the_contents_page_lists_the_tables_to_read():
+    from pipeline.contents import listed_tables
+    from pipeline.model import Block
+
+    page = [Block("paragraph", text=t, where="page 2") for t in (
+        "目 录", "第一部分 部门概况", "第二部分 2026年部门预算表", "一、收支总表 ........ 5",
+        "二、收入总表", "十、政府采购预算明细表", "十一、财政拨款政府购买服务明细表")]
+    body = [Block("paragraph", text="第一部分 部门概况", where="page 3")]
+    assert listed_tables(page + body) == [("一、收支总表", "summary"), ("二、收入总表", "income"),
+                                          ("十、政府采购预算明细表", ""),
+                                          ("十一、财政拨款政府购买服务明细表", "")]
+
+
+def test_amounts_as_printed_anywhere():
+    from decimal import Decimal as D
+
+    from pipeline.normalise.tables import parse_amount, to_wan
+
+    assert parse_amount("(1,234.50)") == D("-1234.50")  # negative in parentheses
+    assert parse_amount("－3.20") == D("-3.20")
+    assert [parse_amount(c) for c in ("-", "—", "", "/")] == [None] * 4
+    assert parse_amount("116,200.000000") == D("116200.000000")  # 万元 to six decimals
+    assert to_wan(D("164978640"), "元") == D("16497.8640")
+    assert to_wan(D("12345.6"), "千元") == D("1234.56")

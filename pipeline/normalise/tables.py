@@ -22,9 +22,12 @@ def parse_amount(cell: str) -> Decimal | None:
     """'5,073.08' -> Decimal('5073.08'); blank or dash -> None; ValueError for anything else.
 
     A line break inside a number is a wrapped cell, never a separator: it is removed."""
-    text = cell.replace("\n", "").replace(" ", "").replace(",", "")
+    text = cell.replace("\n", "").replace(" ", "").replace(",", "").replace("，", "")
     if text in BLANKS:
         return None
+    if text[:1] in "(（" and text[-1:] in ")）":  # (1,234.00): a negative, as accountants print
+        text = "-" + text[1:-1]
+    text = text.replace("－", "-").replace("−", "-")
     if not MONEY.match(text):
         raise ValueError(cell)
     return Decimal(text)
@@ -217,7 +220,10 @@ class _Keys:
         key = row_key(label)
         used = self.used.setdefault(side, set())
         if (key, row) not in used and any(k == key for k, r in used if r != row):
-            key = f"{self.group.get(side, '')}/{key}"  # a repeated label is never a group
+            base = key = f"{self.group.get(side, '')}/{key}"  # a repeated label is no group
+            number = 2
+            while any(k == key for k, r in used if r != row):  # printed again in one group
+                key, number = f"{base}#{number}", number + 1
         elif key and not NUMBERED.match(norm(label)) and "计" not in key:
             self.group[side] = key
         used.add((key, row))
