@@ -68,7 +68,8 @@ def column_of(path: tuple[str, ...]) -> Column:
     if not named:
         return Column("", header=header)
     index, measure = named[0]
-    if len(named) > 1 and named[1][0] < len(cells) and named[1][1] not in ("total", "amount"):
+    if len(named) > 1 and named[1][0] < len(cells) and \
+            named[1][1] in templates()["refines"].get(measure, ()):
         index, measure = named[1]  # 财政拨款 / 一般公共预算: the narrower head names it
     if measure != "amount" and cells[-1] == "预算数" and index < len(cells) - 1:
         measure += "_budget"
@@ -86,7 +87,9 @@ _GENERALITY = {"总计": 3, "合计": 2, "小计": 1}
 def _distinct_measures(columns: list[Column], paths: tuple[tuple[str, ...], ...]
                        ) -> list[Column]:
     """Two columns naming the same measure (江苏 三公 table: 合计 of all, and 三公经费/小计):
-    the one with the longer header path keeps the id, the more general one is grand_<id>."""
+    the one with the longer header path keeps the id, the more general one is grand_<id>.
+    Two that no 合计 / 总计 / 小计 tells apart (一般公共预算 under 本年收入 and again under
+    上年结转结余) are the same words under different heads: the later one is not read."""
     for index, column in enumerate(columns):
         for other in range(index + 1, len(columns)):
             if any(c.role == "label" for c in columns[index:other]):
@@ -95,6 +98,9 @@ def _distinct_measures(columns: list[Column], paths: tuple[tuple[str, ...], ...]
                 rank = [(_GENERALITY.get(next((norm(c) for c in reversed(paths[i])
                                                if norm(c) in _GENERALITY), ""), 0),
                          -len(paths[i])) for i in (index, other)]
+                if rank[0][0] == rank[1][0] == 0:
+                    columns[other] = Column("", header=columns[other].header)
+                    continue
                 general = index if rank[0] > rank[1] else other
                 old = columns[general]
                 columns[general] = Column(old.role, f"grand_{old.measure}", old.side, old.header)
