@@ -18,7 +18,8 @@ CHECK_TITLES = {
     "cross_table": "表间一致", "row_by_row": "表间逐行一致", "narrative_vs_table": "说明与表格",
     "stated_percent": "增减幅度", "units_vs_department": "单位与部门",
     "projects_vs_units": "项目与单位", "cost_indicator": "成本指标与预算",
-    "duplicate_row": "重复行",
+    "duplicate_row": "重复行", "unread_table": "未能读取的表", "listed_table": "目录所列未读表",
+    "extraction": "读取提示",
 }
 MINUS = "\u2212"
 
@@ -36,6 +37,7 @@ class DocumentSummary:
     checks_run: int
     counts: tuple[tuple[str, int], ...]
     changes: tuple[Change, ...] = ()  # significant changes from the previous year's document
+    not_read: tuple[str, ...] = ()  # tables and pages that could not be read, with places
 
 
 def summarise(extraction: Extraction, changes: list[Change] | None = None,
@@ -56,7 +58,7 @@ def summarise(extraction: Extraction, changes: list[Change] | None = None,
         extraction.checks_run,
         (("表", len(extraction.tables)), ("金额", len(extraction.line_items)),
          ("项目", len(extraction.projects)), ("绩效指标", len(extraction.targets))),
-        tuple(c for c in changes or () if c.significance))
+        tuple(c for c in changes or () if c.significance), extraction.not_read)
 
 
 def wan(amount: Decimal) -> str:
@@ -88,6 +90,10 @@ def _escape(text: str) -> str:
 def render(summary: DocumentSummary) -> str:
     """The Markdown report of one document."""
     lines = [f"# {summary.heading}", ""]
+    if summary.not_read:
+        lines += ["## 未读取的部分", "", "以下表格或页面未能读取，本文件的数据不含其内容：", ""]
+        lines += [f"- {_escape(text)}" for text in summary.not_read]
+        lines.append("")
     if summary.headlines:
         lines += ["## 要点", ""]
         lines += [f"- {headline(c)}。" for c in summary.headlines]

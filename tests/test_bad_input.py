@@ -98,3 +98,6 @@ def test_a_partial_revision_replaces_the_document_and_says_what_was_not_read(pro
     items = (project / "data/line_items.csv").read_text(encoding="utf-8")
     assert "changsha-xzspj-2023-budget,income," not in items
     assert "changsha-xzspj-2023-budget,summary," in items
+    report = (project / "reports/changsha-xzspj/2023-budget.md").read_text(encoding="utf-8")
+    assert "## 未读取的部分" in report
+    assert "- 部门收入总表未能读取：line 182：“2010301”行“合计”栏的“2,28S.05”不是金额" in report
