@@ -26,7 +26,6 @@ TABLES = {"收入总计": {"summary"}, "支出总计": {"summary"},
 GAPS = {
     ("beijing-tjj-2026-budget", "基本支出"): "支出总表 continued over pages of other widths",
     ("beijing-tjj-2026-budget", "项目支出"): "支出总表 continued over pages of other widths",
-    ("hangzhou-qxj-2026-budget", "项目支出"): "支出总表 withheld: its columns fail its totals",
     ("hangzhou-sfj-2026-budget", "财政拨款收入"): "收入总计 row alone on the next page",
 }
 
