@@ -202,7 +202,8 @@ def recognise_all(blocks: list[Block], name: str
             title, unit, fresh = (kind, block.text), "万元", True
             title_page, unknown = _page(block.where), False
         elif block.kind == "heading" or (_TITLE_END.search(_title_part(block.text))
-                                          and len(norm(block.text)) <= 60):
+                                          and len(norm(block.text)) <= 60
+                                          and not _TABLE_NUMBER.match(_title_part(block.text))):
             unknown = block.kind != "heading"  # the title of a table no template knows
             title = None
         found = _UNIT.search(norm(block.text))
@@ -258,6 +259,10 @@ def _spilled_row(block: Block, last: Block | None) -> Block | None:
     for place, figure in zip(places, figures, strict=True):
         cells[place] = figure
     return replace(last, rows=(tuple(cells),), row_where=(block.where,), where=block.where)
+
+
+# a table's number alone ('公开01表', '表1', '预算01表', '附表3'), printed beside its title
+_TABLE_NUMBER = re.compile(r"^(?:[^表]{0,6}\d{1,2}表|附?表[\d一二三四五六七八九十]+)$")
 
 
 def _title_part(text: str) -> str:
