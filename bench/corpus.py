@@ -18,6 +18,7 @@ import re
 import sys
 import tempfile
 import time
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -64,6 +65,7 @@ def one(name: str, paths: list[Path]) -> dict:
         "amounts": len(e.line_items), "stated": len(e.stated_changes),
         "checks": e.checks_run, "failed": len(errors),
         "failed_checks": sorted({f.check for f in errors}),
+        "failed_by_check": dict(Counter(f.check for f in errors)),
         "rejected_also": sorted(result.rejected),
     }
 
@@ -100,6 +102,10 @@ def main() -> None:
           f"{sum(r['failed'] for r in packaged)} failed; 目录 tables read "
           f"{sum(r['listed_read'] for r in packaged)}/{sum(r['listed'] for r in packaged)}; "
           f"{total:.1f} s wall")
+    by_check = Counter()
+    for r in packaged:
+        by_check.update(r["failed_by_check"])
+    print("failed checks by kind: " + ", ".join(f"{k} {n}" for k, n in by_check.most_common()))
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
 
