@@ -54,8 +54,41 @@ def layout(page: pdfium.PdfPage) -> PageLayout:
     edges: list[Char] = []
     for obj in page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_PATH], max_depth=3):
         left, bottom, right, top = obj.get_bounds()
-        edges += _edges(left, height - top, right, height - bottom)
+        count = pdfium_raw.FPDFPath_CountSegments(obj.raw)
+        if count > 5 and right - left >= THIN and top - bottom >= THIN:
+            edges += _segment_edges(obj, count, height)  # a whole grid drawn as one path
+        else:
+            edges += _edges(left, height - top, right, height - bottom)
     return PageLayout(chars, edges)
+
+
+def _segment_edges(obj: Any, count: int, height: float) -> list[Char]:
+    """The ruling lines of one path that draws many: each straight horizontal or vertical
+    segment, in page coordinates (the path's own matrix applied)."""
+    matrix = pdfium_raw.FS_MATRIX()
+    pdfium_raw.FPDFPageObj_GetMatrix(obj.raw, ctypes.byref(matrix))
+    x, y = ctypes.c_float(), ctypes.c_float()
+    points: list[tuple[float, float, bool]] = []  # x, top, starts a new subpath
+    for index in range(count):
+        segment = pdfium_raw.FPDFPath_GetPathSegment(obj.raw, index)
+        pdfium_raw.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y))
+        page_x = matrix.a * x.value + matrix.c * y.value + matrix.e
+        page_y = matrix.b * x.value + matrix.d * y.value + matrix.f
+        move = pdfium_raw.FPDFPathSegment_GetType(segment) == pdfium_raw.FPDF_SEGMENT_MOVETO
+        points.append((page_x, height - page_y, move))
+        if pdfium_raw.FPDFPathSegment_GetClose(segment):
+            start = next(p for p in reversed(points) if p[2])
+            points.append((start[0], start[1], False))
+    edges = []
+    for (x0, y0, _), (x1, y1, move) in zip(points, points[1:], strict=False):
+        if move:
+            continue
+        left, right, top, bottom = min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1)
+        if bottom - top < THIN and right - left >= MIN_EDGE:
+            edges.append(_edge("h", left, (top + bottom) / 2, right, (top + bottom) / 2))
+        elif right - left < THIN and bottom - top >= MIN_EDGE:
+            edges.append(_edge("v", (left + right) / 2, top, (left + right) / 2, bottom))
+    return edges
 
 
 def _line_boxes(chars: list[Char]) -> None:
