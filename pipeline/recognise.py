@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections import Counter
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
@@ -155,7 +156,7 @@ def recognise_all(blocks: list[Block], name: str
     headers: dict[str, list[tuple[str, ...]]] = {}
     skipped: list[str] = []
     title: tuple[str, str] | None = None
-    unit, fresh, title_page, unknown = "万元", False, "", False
+    unit, fresh, title_page, unknown = "", False, "", False  # "": no unit line seen yet
     for block in blocks:
         lead = _title_rows(block) if block.kind == "table" else 0
         if lead:
@@ -163,7 +164,7 @@ def recognise_all(blocks: list[Block], name: str
                      if c and _TITLE_END.search(_title_part(c))]  # '公开02表', '收入总表'
             heading = next((c for c in named if table_kind(_title_part(c))), named[-1])
             kind = table_kind(_title_part(heading))  # None: a table the templates do not know
-            title, unit, fresh = ((kind, heading) if kind else None), "万元", True
+            title, unit, fresh = ((kind, heading) if kind else None), "", True
             title_page, unknown = _page(block.where), kind is None
             found = _UNIT.search(norm(" ".join(c for row in block.rows[:lead] for c in row)))
             unit = found.group(1) if found else unit
@@ -199,7 +200,7 @@ def recognise_all(blocks: list[Block], name: str
             continue
         kind = table_kind(block.text) if _TITLE_END.search(_title_part(block.text)) else None
         if kind is not None and len(norm(block.text)) <= 60:
-            title, unit, fresh = (kind, block.text), "万元", True
+            title, unit, fresh = (kind, block.text), "", True
             title_page, unknown = _page(block.where), False
         elif block.kind == "heading" or (_TITLE_END.search(_title_part(block.text))
                                           and len(norm(block.text)) <= 60
@@ -210,7 +211,10 @@ def recognise_all(blocks: list[Block], name: str
         if found:
             unit = found.group(1)
     titled = {f[0] for f in fragments if f[1] != BY_HEADER}
-    tables, problems = _stitch([f for f in fragments if f[1] != BY_HEADER or f[0] not in titled])
+    fragments = [f for f in fragments if f[1] != BY_HEADER or f[0] not in titled]
+    stated = Counter(f[2] for f in fragments if f[2])
+    usual = stated.most_common(1)[0][0] if stated else "万元"  # the document's own convention
+    tables, problems = _stitch([(k, t, u or usual, b, a) for k, t, u, b, a in fragments])
     return tables, skipped, problems
 
 
