@@ -124,3 +124,48 @@ def test_amounts_as_printed_anywhere():
     assert parse_amount("116,200.000000") == D("116200.000000")  # 万元 to six decimals
     assert to_wan(D("164978640"), "元") == D("16497.8640")
     assert to_wan(D("12345.6"), "千元") == D("1234.56")
+
+
+def test_a_table_that_states_no_unit_takes_its_documents_unit():
+    from pipeline.model import Block
+
+    page = [Block("paragraph", text="1. 2026年预算单位财务收支预算总表", where="page 7"),
+            Block("paragraph", text="编制单位：上海市数据局 单位：元", where="page 7"),
+            grid(("收入", "", "支出", ""), ("项目", "预算数", "项目", "预算数"),
+                 ("一、财政拨款收入", "4,651,670", "一、一般公共服务支出", "4,651,670"),
+                 where="page 7"),
+            Block("paragraph", text="2. 2026年预算单位收入预算总表", where="page 8"),
+            grid(("功能分类科目编码", "功能分类科目名称", "合计"), ("201", "一般公共服务支出", "4,651,670"),
+                 where="page 8")]
+    assert [(t.kind, t.unit) for t in recognise(page, "t")] == [("summary", "元"), ("income", "元")]
+
+
+def test_a_grid_drawn_as_one_path_is_read(tmp_path):
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    from pipeline.extract import pdf
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "one-path.pdf"
+    page = canvas.Canvas(str(path))
+    page.setFont("STSong-Light", 10)
+    page.drawString(72, 760, "2026年部门收入总表")
+    rows = [("科目编码", "科目名称", "合计"), ("201", "一般公共服务支出", "12.50"),
+            ("205", "教育支出", "7.50")]
+    xs, top, height = [72, 172, 372, 472], 740, 20
+    grid_path = page.beginPath()
+    for i in range(len(rows) + 1):  # every ruling of the grid in one path object
+        grid_path.moveTo(xs[0], top - i * height)
+        grid_path.lineTo(xs[-1], top - i * height)
+    for x in xs:
+        grid_path.moveTo(x, top)
+        grid_path.lineTo(x, top - len(rows) * height)
+    page.drawPath(grid_path, stroke=1, fill=0)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            page.drawString(xs[c] + 4, top - (r + 1) * height + 6, text + " ")
+    page.save()
+    tables = [b for b in pdf.extract(path.read_bytes(), "one-path.pdf") if b.kind == "table"]
+    assert [tuple(c.strip() for c in r) for r in tables[0].rows] == rows
