@@ -49,9 +49,9 @@ def _read_identity(path: Path, given: Overrides, registry: dict) -> _File:
     media_type = sniff(data)
     if media_type == PDF:
         blocks, title = pdf.opening(data, str(path)), pdf.metadata_title(data)
-        pages = pdf.page_count(data, str(path))
-        unreadable = "" if blocks else \
-            f"no text layer on any of its {pages} pages (a scan): nothing can be read without OCR"
+        unreadable = "" if blocks else (
+            f"no text layer on any of its {pdf.page_count(data, str(path))} pages (a scan): "
+            "nothing can be read without OCR")
     else:
         blocks, title, unreadable = extract(data, media_type, str(path)), "", ""
     found = identify(blocks, title, path.stem)
@@ -96,9 +96,10 @@ def group(files: list[_File]) -> tuple[list[list[_File]], dict[str, DocumentErro
             home[1].append(file)
     rejected: dict[str, DocumentError] = {}
     for file in [f for f in files if f.who.missing()]:
-        fits = [a for a in anchors if _fits(file, a[0])]
-        best = max((max(_kinship(file.path, g.path) for g in a[1]) for a in fits), default=0)
-        fits = [a for a in fits if max(_kinship(file.path, g.path) for g in a[1]) == best]
+        kin = [(max(_kinship(file.path, g.path) for g in a[1]), a) for a in anchors
+               if _fits(file, a[0])]
+        best = max((k for k, _ in kin), default=0)
+        fits = [a for k, a in kin if k == best]
         if len(fits) == 1:
             fits[0][1].append(file)
             continue
@@ -138,7 +139,7 @@ def identify_files(paths: list[Path], given: Overrides, registry: dict
         what = ("单位" if scope == "unit" else "部门") + \
             ("预算" if first.kind == "budget" else "决算")
         for file in files:
-            found_in = file.who.found_in if file.who == first or not file.who.missing() else \
+            found_in = file.who.found_in if not file.who.missing() else \
                 ", ".join(filter(None, (file.who.found_in, "companion:" + files[0].path.name)))
             sources.append((file.path, file.data, Source(
                 "", "", publisher_id, int(first.fiscal_year), first.kind, scope,

@@ -102,10 +102,12 @@ def process(sources: Source | list[Source], root: Path, publisher: Publisher) ->
                                         f"{item.measure} twice: {known.amount_wan} at "
                                         f"{known.location}, {item.amount_wan} at {item.location}",
                                         item.location))
-    changes = narrative.stated_changes(doc_id, blocks)
-    checked, run = check.check_document(doc_id, list(items.values()), projects, targets,
-                                        narrative.figures(blocks), changes, source.kind,
-                                        _printed_columns(read))
+    changes, figures = narrative.stated_changes(doc_id, blocks), narrative.figures(blocks)
+
+    def checks() -> tuple[list[Finding], int]:
+        return check.check_document(doc_id, list(items.values()), projects, targets, figures,
+                                    changes, source.kind, _printed_columns(read))
+    checked, run = checks()
     misread = _misread(items, findings + checked)
     if misread:
         unread += [_unread(doc_id, t.kind, t.where, misread[t.kind]) for t in read
@@ -113,23 +115,20 @@ def process(sources: Source | list[Source], root: Path, publisher: Publisher) ->
         read = [t for t in read if t.kind not in misread]
         items = {k: v for k, v in items.items() if v.table not in misread}
         findings = [f for f in findings if f.table not in misread]
-        checked, run = check.check_document(doc_id, list(items.values()), projects, targets,
-                                            narrative.figures(blocks), changes, source.kind,
-                                            _printed_columns(read))
+        checked, run = checks()
     if not read:
         raise DocumentError(name, [f.message + f"（{f.location}）" for f in unread])
     listed = contents.listed_tables(blocks)
     unread += _listed_not_read(doc_id, listed, {t.kind for t in read} | {f.table for f in unread})
     skipped_listed = [f for f in unread if f.check == "listed_table"]
-    scanned = any("no text layer on any" in f.message for f in notices)
+    scans = tuple(f.message for f in notices if "no text layer on any" in f.message)
     return Extraction(source, publisher.name or source.publisher or source.publisher_id,
                       publisher.region or source.region, source.title,
                       tuple(items.values()), tuple(projects), tuple(targets), tuple(changes),
                       tuple(findings + unread + checked), run, tuple(t.kind for t in read),
                       tuple(sources),
-                      "partial" if len(unread) > len(skipped_listed) or scanned else "complete",
-                      tuple(f"{f.message}（{f.location}）" for f in unread) +
-                      tuple(f.message for f in notices if "no text layer on any" in f.message),
+                      "partial" if len(unread) > len(skipped_listed) or scans else "complete",
+                      tuple(f"{f.message}（{f.location}）" for f in unread) + scans,
                       tuple(title for title, _ in listed),
                       tuple(t.kind for t in read if t.title == BY_HEADER))
 
