@@ -82,7 +82,8 @@ def process(sources: Source | list[Source], root: Path, publisher: Publisher) ->
     unread += _missing_tables(doc_id, found, publisher)
     items: dict[tuple[str, str, str, str], LineItem] = {}
     findings: list[Finding] = list(notices)
-    projects, targets, read = [], [], []
+    projects_of: dict[str, list] = {}
+    targets, read = [], []
     for table in found:
         rows, table_findings, table_projects, table_targets = _table_rows(doc_id, table)
         if any(f.check == "unread_table" for f in table_findings):
@@ -90,7 +91,7 @@ def process(sources: Source | list[Source], root: Path, publisher: Publisher) ->
             continue
         read.append(table)
         findings += table_findings
-        projects += table_projects
+        projects_of.setdefault(table.kind, []).extend(table_projects)
         targets += table_targets
         for item in rows:
             key = (item.table, item.side, item.row_key, item.measure)
@@ -103,6 +104,7 @@ def process(sources: Source | list[Source], root: Path, publisher: Publisher) ->
                                         f"{known.location}, {item.amount_wan} at {item.location}",
                                         item.location))
     changes, figures = narrative.stated_changes(doc_id, blocks), narrative.figures(blocks)
+    projects = [p for ps in projects_of.values() for p in ps]
 
     def checks() -> tuple[list[Finding], int]:
         return check.check_document(doc_id, list(items.values()), projects, targets, figures,
@@ -115,6 +117,8 @@ def process(sources: Source | list[Source], root: Path, publisher: Publisher) ->
         read = [t for t in read if t.kind not in misread]
         items = {k: v for k, v in items.items() if v.table not in misread}
         findings = [f for f in findings if f.table not in misread]
+        projects = [p for kind, ps in projects_of.items() if kind not in misread for p in ps]
+        targets = [t for t in targets if t.table not in misread]
         checked, run = checks()
     if not read:
         raise DocumentError(name, [f.message + f"（{f.location}）" for f in unread])

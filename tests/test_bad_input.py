@@ -101,3 +101,15 @@ def test_a_partial_revision_replaces_the_document_and_says_what_was_not_read(pro
     report = (project / "reports/changsha-xzspj/2023-budget.md").read_text(encoding="utf-8")
     assert "## 未读取的部分" in report
     assert "- 部门收入总表未能读取：line 182：“2010301”行“合计”栏的“2,28S.05”不是金额" in report
+
+
+def test_a_withheld_table_publishes_nothing_of_its_own(tmp_path, monkeypatch):
+    from pipeline import process
+
+    monkeypatch.setattr(process, "_misread", lambda items, findings: {
+        "project_performance": "读出的行与本表合计不符"})
+    doc = process_text(tmp_path, sample_text())
+    assert doc.status == "partial" and "project_performance" not in doc.tables
+    assert doc.projects == () and not any(t.table == "project_performance" for t in doc.targets)
+    assert not any(i.table == "project_performance" for i in doc.line_items)
+    assert any(t.table == "department_performance" for t in doc.targets)
