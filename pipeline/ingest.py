@@ -49,9 +49,7 @@ def _read_identity(path: Path, given: Overrides, registry: dict) -> _File:
     media_type = sniff(data)
     if media_type == PDF:
         blocks, title = pdf.opening(data, str(path)), pdf.metadata_title(data)
-        unreadable = "" if blocks else (
-            f"no text layer on any of its {pdf.page_count(data, str(path))} pages (a scan): "
-            "nothing can be read without OCR")
+        unreadable = "" if blocks else pdf.scanned(pdf.page_count(data, str(path)))
     else:
         blocks, title, unreadable = extract(data, media_type, str(path)), "", ""
     found = identify(blocks, title, path.stem)

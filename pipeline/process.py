@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pipeline import check, contents
 from pipeline.errors import DocumentError
-from pipeline.extract import extract
+from pipeline.extract import extract, pdf
 from pipeline.model import Block, Extraction, Finding, LineItem, Source, Table
 from pipeline.normalise import narrative, performance, tables
 from pipeline.recognise import BY_HEADER, recognise_all, templates
@@ -39,11 +39,24 @@ def _located(block: Block, source: Source, parts: int) -> Block:
                    row_where=tuple(prefix + w for w in block.row_where))
 
 
+def _title(kind: str) -> str:
+    """A table's printed name (部门收入总表) for its id."""
+    return templates()["tables"].get(kind, {}).get("title", kind)
+
+
+def _printed_twice(doc_id: str, known: LineItem, item: LineItem) -> Finding:
+    """One line and column of a table printed twice with different amounts."""
+    return Finding(doc_id, "duplicate_row", "error", item.table, item.row_key, item.measure,
+                   known.amount_wan, item.amount_wan,
+                   f"{_title(item.table)}“{item.label or item.row_key}”行“{item.measure}”栏"
+                   f"印了两次，金额不同：{known.amount_wan}（{known.location}）与 "
+                   f"{item.amount_wan}（{item.location}）", item.location)
+
+
 def _unread(doc_id: str, kind: str, where: str, reason: str) -> Finding:
     """A table, or part of one, that could not be read: reported, never guessed."""
-    title = templates()["tables"].get(kind, {}).get("title", kind)
     return Finding(doc_id, "unread_table", "warning", kind, "", "", None, None,
-                   f"{title}未能读取：{reason}", where)
+                   f"{_title(kind)}未能读取：{reason}", where)
 
 
 def _table_rows(doc_id: str, table: Table) -> tuple[list[LineItem], list[Finding], list, list]:
@@ -76,7 +89,7 @@ def process(sources: Source | list[Source], root: Path, publisher: Publisher) ->
         raise DocumentError(name, ["no standard table found: not a budget disclosure, or "
                                    "an unknown template"])
     notices += [Finding(doc_id, "extraction", "warning", "", "", "", None, None,
-                        f"{name}: a table at {where} is not one of the template's tables",
+                        f"{where} 的表格不是本项目读取的标准表，未读取",
                         where) for where in skipped]
     unread = [_unread(doc_id, kind, where, reason) for kind, where, reason in broken]
     unread += _missing_tables(doc_id, found, publisher)
@@ -97,12 +110,7 @@ def process(sources: Source | list[Source], root: Path, publisher: Publisher) ->
             key = (item.table, item.side, item.row_key, item.measure)
             known = items.setdefault(key, item)
             if known.amount_wan != item.amount_wan:
-                findings.append(Finding(doc_id, "duplicate_row", "error", item.table,
-                                        item.row_key, item.measure, known.amount_wan,
-                                        item.amount_wan, f"{item.table} prints {item.row_key} "
-                                        f"{item.measure} twice: {known.amount_wan} at "
-                                        f"{known.location}, {item.amount_wan} at {item.location}",
-                                        item.location))
+                findings.append(_printed_twice(doc_id, known, item))
     changes, figures = narrative.stated_changes(doc_id, blocks), narrative.figures(blocks)
     projects = [p for ps in projects_of.values() for p in ps]
 
@@ -125,7 +133,7 @@ def process(sources: Source | list[Source], root: Path, publisher: Publisher) ->
     listed = contents.listed_tables(blocks)
     unread += _listed_not_read(doc_id, listed, {t.kind for t in read} | {f.table for f in unread})
     skipped_listed = [f for f in unread if f.check == "listed_table"]
-    scans = tuple(f.message for f in notices if "no text layer on any" in f.message)
+    scans = tuple(f.message for f in notices if pdf.SCAN in f.message)
     return Extraction(source, publisher.name or source.publisher or source.publisher_id,
                       publisher.region or source.region, source.title,
                       tuple(items.values()), tuple(projects), tuple(targets), tuple(changes),

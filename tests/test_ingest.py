@@ -91,7 +91,7 @@ def zip_bomb() -> bytes:
 BAD = {
     "encrypted.pdf": (encrypted_pdf, "encrypted (password protected)"),
     "corrupt.pdf": (lambda: b"%PDF-1.4\n" + b"\x00garbage" * 50, "not a readable PDF"),
-    "scan.pdf": (scanned_pdf, "no text layer on any of its 2 pages (a scan)"),
+    "scan.pdf": (scanned_pdf, "全部 2 页都没有文字层（扫描件），需要 OCR 才能读取"),
     "error-page.xlsx": (lambda: "<html><body><h1>404 页面不存在</h1></body></html>".encode(),
                         "cannot tell its publisher, fiscal_year, kind from the text"),
     "bomb.xlsx": (zip_bomb, "refused: unpacks to 20971531 bytes"),
@@ -143,7 +143,7 @@ def test_a_pdf_with_some_pages_unreadable_gives_a_notice_naming_them():
     page.save()
     got = pdf.extract(out.getvalue(), "mixed.pdf")
     assert [(b.kind, b.text, b.where) for b in got] == [
-        ("notice", "no text layer on pages 2", "page 2"),
+        ("notice", "第 2 页没有文字层（扫描件），未读取", "page 2"),
         ("paragraph", "长沙市行政审批服务局2023年部门预算公开", "page 1")]
 
 

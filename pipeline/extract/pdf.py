@@ -233,13 +233,20 @@ def reading_order(items: list[tuple[float, Block]], where: str) -> list[Block]:
     return blocks + _paragraphs(pending, where)
 
 
+SCAN = "页都没有文字层（扫描件）"  # the words that mark a file read as a scan
+
+
+def scanned(pages: int) -> str:
+    """Why a PDF of page images alone cannot be read."""
+    return f"全部 {pages} {SCAN}，需要 OCR 才能读取"
+
+
 def _readable(data: bytes, name: str) -> tuple[list[tuple[str, int]], list[int]]:
     """Every page's text and path count, and the pages without text; a scan is an error."""
     pages = page_texts(data, name)
     blank = [i + 1 for i, (text, _) in enumerate(pages) if not text.strip()]
     if pages and len(blank) == len(pages):
-        raise DocumentError(name, [f"no text layer on any of its {len(pages)} pages "
-                                   "(a scan): nothing can be read without OCR"])
+        raise DocumentError(name, [scanned(len(pages))])
     return pages, blank
 
 
@@ -276,7 +283,7 @@ def extract(data: bytes, name: str = "document.pdf") -> list[Block]:
     blocks: list[Block] = []
     if blank:
         listed = ", ".join(str(p) for p in blank)
-        blocks.append(Block("notice", text=f"no text layer on pages {listed}",
+        blocks.append(Block("notice", text=f"第 {listed} 页没有文字层（扫描件），未读取",
                             where=f"page {blank[0]}"))
     document = _open(data, name)
     plumber = None
