@@ -7,10 +7,11 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import product
 
 from pipeline.model import Finding, LineItem, Project, StatedChange, Target
 from pipeline.normalise.narrative import StatedFigure
-from pipeline.recognise import templates
+from pipeline.recognise import WITHIN, norm, templates
 
 ZERO = Decimal(0)
 ROUNDING = Decimal("0.005")  # half a cent of 万元: the most a printed figure is rounded by
@@ -27,12 +28,17 @@ class Checker:
     kind: str = "budget"
     run: int = 0
     findings: list[Finding] = field(default_factory=list)
+    within: set[tuple[str, str]] = field(default_factory=set)  # (table, measure) under 其中
 
     def __post_init__(self) -> None:
         self.index: dict[Key, LineItem] = {
             (i.table, i.side, i.row_key, i.measure): i for i in self.items}
         self.rows: set[tuple[str, str, str]] = {(i.table, i.side, i.row_key) for i in self.items}
         self.measures: set[tuple[str, str]] = {(i.table, i.measure) for i in self.items}
+        self.unnamed: dict[str, set[str]] = defaultdict(set)  # measures no template names
+        for table, measure in self.measures:
+            if not measure.isascii() and not measure.startswith(WITHIN):  # 其中：… splits one
+                self.unnamed[table].add(measure)
 
     def value(self, ref: str) -> Decimal | None:
         """'table/side:row_key:measure' -> amount; a blank cell of a printed row is 0."""
@@ -64,27 +70,40 @@ def _where(items: list[LineItem], table: str, row_key: str) -> str:
 
 
 def sums_of_parts(c: Checker) -> None:
-    """Coded tables: each 类 = its 款, each 款 = its 项, 合计 = the 类 rows, per measure."""
+    """Coded tables: each row = the rows it directly contains (类 its 款, 款 its 项; a row
+    classified several ways contains the rows whose every code extends its own), per
+    measure and per block of a table printed in blocks (`code#n`); 合计 = the top rows of
+    every block."""
     by_table: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(dict)
     for item in c.items:
         if item.code or item.row_key == "合计":
             by_table[(item.table, item.measure)][item.row_key] = item.amount_wan
     for (table, measure), rows in by_table.items():
-        codes = [k for k in rows if k != "合计"]
-        lengths = sorted({len(k) for k in codes})
-        for parent in codes + (["合计"] if "合计" in rows else []):
-            deeper = [n for n in lengths if n > len(parent)] if parent != "合计" else lengths
-            if not deeper:
+        children: dict[str, list[str]] = defaultdict(list)
+        for key in rows:
+            if key != "合计":
+                children[_parent(key, rows)].append(key)
+        for parent, parts in children.items():
+            if parent not in rows:
                 continue
-            children = [k for k in codes if len(k) == deeper[0] and
-                        (parent == "合计" or k.startswith(parent))]
-            if not children:
-                continue
-            total = sum((rows[k] for k in children), ZERO)
+            total = sum((rows[k] for k in parts), ZERO)
             c.equal("sum_of_parts", total, rows[parent], table, parent, measure,
                     f"{table} {parent} {measure}: printed {rows[parent]}, its "
-                    f"{len(children)} parts add up to {total}", _where(c.items, table, parent),
-                    parts=len(children))
+                    f"{len(parts)} parts add up to {total}", _where(c.items, table, parent),
+                    parts=len(parts))
+
+
+def _parent(key: str, rows: dict[str, Decimal]) -> str:
+    """The deepest other row of the same block whose codes each begin the key's codes;
+    合计 for a top row."""
+    code, mark, block = key.partition("#")
+    parts = code.split("/")
+    heads = product(*[[p[:n] for n in range(len(p), 0, -1)] for p in parts])
+    for head in sorted(heads, key=lambda h: -sum(map(len, h))):
+        other = "/".join(head) + mark + block
+        if other != key and other in rows:
+            return other
+    return "合计"
 
 
 def labelled_totals(c: Checker) -> None:
@@ -132,12 +151,18 @@ def column_identities(c: Checker) -> None:
             total, parts = _formula(formula)
             if not _covers(c, table, total, parts):
                 continue
+            if any((table, p) not in c.within for p in parts if (table, p) in c.measures):
+                parts = [p for p in parts if (table, p) not in c.within]  # not parts twice
             for (t, side, key) in sorted(r for r in c.rows if r[0] == table):
                 got = c.index.get((t, side, key, total))
                 values = [c.index.get((t, side, key, p)) for p in parts]
                 if got is None or all(v is None for v in values):
                     continue
                 expected = sum((v.amount_wan for v in values if v), ZERO)
+                unnamed = sum((i.amount_wan for m in c.unnamed.get(table, ()) if
+                               (i := c.index.get((t, side, key, m)))), ZERO)
+                if expected != got.amount_wan and expected + unnamed == got.amount_wan:
+                    expected = got.amount_wan  # a column read under its printed name is a part
                 c.equal("column_identity", expected, got.amount_wan, table, key, total,
                         f"{table} {key}: {formula} gives {expected}, printed {got.amount_wan}",
                         got.location, parts=sum(1 for v in values if v))
@@ -172,13 +197,21 @@ def _side_sums(c: Checker, items: list[LineItem]) -> LineItem | None:
     subtotal = grand = None
     groups: list[tuple[LineItem, list[LineItem]]] = []
     heading = False  # an unnumbered item after 合计 is heading the numbered ones below it
+    parts = _parts_after_subtotal(items)
     for item in items:
-        if "总计" in item.row_key:
+        if subtotal is not None and _TOP.match(subtotal.label) and "计" not in item.row_key \
+                and not _TOP.match(item.label):
+            continue  # under a numbered 合计 (一、本年支出合计), its breakdown: not a sibling
+        if id(item) in parts and groups:
+            groups[-1][1].append(item)
+        elif "总计" in item.row_key:
             _check_sum(c, item, ([subtotal] if subtotal else []) + tops)
             grand = grand or item
         elif "合计" in item.row_key:
             _check_sum(c, item, tops)
             subtotal, tops, heading = item, [], False
+        elif item.label.startswith(WITHIN):
+            continue  # 其中：… is a part of the item above, already counted in it
         elif (_CHILD.match(item.label) and groups) or (_TOP.match(item.label) and heading):
             groups[-1][1].append(item)
         elif _TOP.match(item.label) or subtotal is not None:
@@ -188,6 +221,26 @@ def _side_sums(c: Checker, items: list[LineItem]) -> LineItem | None:
     for parent, children in groups:
         _check_sum(c, parent, children)
     return grand
+
+
+def _parts_after_subtotal(items: list[LineItem]) -> set[int]:
+    """Unnumbered items after 合计 that are the parts of the item above them (年初财政拨款结转
+    和结余 | 一般公共预算财政拨款 | 政府性基金预算财政拨款): the run of following items whose
+    amounts add up to it exactly. Siblings (上年结转 | 上年实户资金余额) do not add up."""
+    start = next((i + 1 for i, item in enumerate(items) if "合计" in item.row_key), len(items))
+    after = [i for i in items[start:] if "计" not in i.row_key and not _TOP.match(i.label)
+             and not _CHILD.match(i.label)]
+    parts: set[int] = set()
+    index = 0
+    while index < len(after):
+        head, total, run = after[index], ZERO, 0
+        for offset, item in enumerate(after[index + 1:], 1):
+            total += item.amount_wan
+            if total == head.amount_wan and total:
+                run = offset
+        parts |= {id(i) for i in after[index + 1:index + 1 + run]}
+        index += run + 1
+    return parts
 
 
 def _check_sum(c: Checker, total: LineItem, parts: list[LineItem]) -> None:
@@ -205,6 +258,10 @@ def cross_tables(c: Checker) -> None:
         left, right = c.value(rule["left"]), c.value(rule["right"])
         if left is None or right is None:
             continue
+        places = Decimal(1).scaleb(max(left.as_tuple().exponent, right.as_tuple().exponent))
+        if left != right and left.quantize(places, ROUND_HALF_UP) == right.quantize(
+                places, ROUND_HALF_UP):
+            left = right  # equal at the coarser table's printed precision (元 vs 万元)
         table, key, measure = rule["right"].split(":")
         c.equal("cross_table", left, right, table.split("/")[0], key, measure,
                 f"{rule['name']}: {rule['left']} is {left}, {rule['right']} is {right}")
@@ -232,10 +289,14 @@ def narrative(c: Checker, figures: list[StatedFigure], changes: list[StatedChang
         ref, actual = next(((r, v) for r, v in shown if v == figure.amount_wan),
                            next(((r, v) for r, v in shown if v), shown[0]))
         table, key, measure = ref.split(":")
+        exact = dict(printed)[ref]
+        near = exact != actual and abs(exact - figure.amount_wan) < places  # a rounded input
         c.equal("narrative_vs_table", figure.amount_wan, actual, table.split("/")[0], key,
                 measure, f"the narrative states {figure.subject} {figure.amount_wan}万元 "
                 f"(“{figure.quote}”), the table prints {actual} (to the narrative's "
-                "precision)", figure.location)
+                "precision)" + (f"; {exact} is within one unit of its last digit, as a "
+                                "figure worked from rounded ones is" if near else ""),
+                figure.location, "warning" if near else "error")
     for change in changes:
         _implied_base(c, change)
         if change.amount_wan is None or change.change_pct is None:
@@ -298,35 +359,47 @@ def performance(c: Checker, projects: list[Project], targets: list[Target]) -> N
 
 
 def _cost_indicators(c: Checker, projects: list[Project], targets: list[Target]) -> None:
-    amounts = {(p.unit_code, p.project): p.amount_wan for p in projects}
-    for t in targets:
-        stated = _AMOUNT_IN.match(t.target.replace(",", ""))
-        is_cost = "成本" in t.level1 + t.level2
-        if not (stated and is_cost and "万元" in t.measure_unit + t.target):
-            continue
-        value = Decimal(stated.group(1))
+    """A project's whole-cost indicator (项目总成本 ≤ X 万元) against its budget, read the way
+    its comparator states it, to the indicator's printed precision. A part's cost (购买花卉
+    ≤ 29) only may not exceed the budget."""
+    amounts: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
+    for p in projects:  # units printed by name alone share the code "": ambiguous, not guessed
+        amounts[(p.unit_code, p.project)].append(p.amount_wan)
+    costs = [t for t in targets if _AMOUNT_IN.match(t.target.replace(",", "")) and
+             "成本" in t.level1 + t.level2 and "万元" in t.measure_unit + t.target]
+    for t in costs:
+        value = Decimal(_AMOUNT_IN.match(t.target.replace(",", "")).group(1))
+        whole = "总" in t.level3
         if t.table == "project_performance":
-            budget, what = amounts.get((t.unit_code, t.project)), f"project {t.project}"
-            measure = "amount"
+            found = amounts.get((t.unit_code, t.project), [])
+            budget = found[0] if len(found) == 1 else None
+            what, measure = f"project {t.project}", "amount"
         elif "基本" in t.level3 or "项目" in t.level3:
             measure = "basic" if "基本" in t.level3 else "project"
             budget = c.value(f"department_performance:{t.unit_code}:{measure}")
             what = f"unit {t.unit_code} {'基本支出' if measure == 'basic' else '项目支出'}"
         else:
             continue
-        if budget is not None:
-            c.equal("cost_indicator", budget, value, t.table, t.unit_code, measure,
-                    f"{t.table} {t.unit_code}: 成本指标 {t.level3} states {value}万元, "
-                    f"{what} is budgeted at {budget}万元", t.location)
+        if budget is None:
+            continue
+        shown = budget.quantize(Decimal(1).scaleb(value.as_tuple().exponent), ROUND_HALF_UP)
+        cap, floor = norm(t.comparator) in ("≤", "<", "＜"), norm(t.comparator) in ("≥", ">", "＞")
+        agrees = (value >= shown if cap else value <= shown if floor else value == shown) \
+            if whole else value <= budget or cap or floor
+        c.equal("cost_indicator", budget, budget if agrees else value, t.table, t.unit_code,
+                measure, f"{t.table} {t.unit_code}: 成本指标 {t.level3} states "
+                f"{t.comparator}{value}万元, {what} is budgeted at {budget}万元", t.location)
 
 
 def check_document(doc_id: str, items: list[LineItem], projects: list[Project],
                    targets: list[Target], figures: list[StatedFigure],
                    changes: list[StatedChange], kind: str = "budget",
-                   columns: set[tuple[str, str]] | None = None) -> tuple[list[Finding], int]:
+                   columns: set[tuple[str, str]] | None = None,
+                   within: set[tuple[str, str]] | None = None) -> tuple[list[Finding], int]:
     """All checks; returns the findings and how many checks ran. `columns` names the
-    (table, measure) columns printed, so that a blank cell of one reads as 0."""
-    checker = Checker(doc_id, items, kind)
+    (table, measure) columns printed, so that a blank cell of one reads as 0; `within`
+    those printed under a 其中 head, parts of the columns before them."""
+    checker = Checker(doc_id, items, kind, within=within or set())
     checker.measures |= columns or set()
     sums_of_parts(checker)
     labelled_totals(checker)

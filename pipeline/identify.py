@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from pipeline.model import Block
-from pipeline.recognise import norm
+from pipeline.recognise import norm, table_kind
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?:年度?|(?=部门|单位))")
 _KIND = re.compile(r"(部门|单位)?(?:综合)?(预算|决算)")
@@ -20,6 +20,8 @@ _TITLE_TAIL = re.compile(
     r"^(?:信息)?(?:公开)?(?:说明|报表|报告|文本|情况|的|目录|编制说明)*(?:目录)?$")
 _LABEL = re.compile(r"(?:部门名称|预算单位|决算单位|单位名称|编制单位|编制部门|主管部门|填报单位|"
                     r"部门|单位)[:：](.+?)(?=[\u4e00-\u9fff]{2,8}[:：]|$)")
+_FILE_YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")  # beijing-zwfw-2026-budget-part2-tables
+_LABEL_CELLS = {"部门名称", "单位名称", "预算单位", "决算单位", "编制单位", "填报单位"}
 # a publisher's name ends with the word for an organ, maybe followed by （本级）, （汇总）
 _ORGAN = re.compile(
     r"(?:局|院|厅|委员会|委|办公室|办公厅|办事处|中心|部|会|所|站|队|馆|政府|署|处|社|团|校|"
@@ -121,13 +123,23 @@ def identify(blocks: list[Block], metadata_title: str = "", filename: str = "") 
     for block in blocks:
         for label in _LABEL.finditer(norm(block.text)) if block.kind != "table" else ():
             offer("publisher", organ_name(label.group(1)), f"label@{block.where}")
+    for block, after in zip(blocks, blocks[1:], strict=False):  # a label cell, its value beside
+        head, _, rest = block.text.strip().partition(" ")
+        if norm(head) in _LABEL_CELLS:
+            offer("publisher", organ_name(norm(rest or after.text)), f"label@{block.where}")
     for text, source in ((metadata_title, "metadata"), (filename, "filename")):
         reading = read_title(text) if text else None
         if reading:
             offer("publisher", reading.publisher, source)
             offer("fiscal_year", reading.year, source)
             offer("kind", reading.kind, source)
+    year_named = _FILE_YEAR.search(filename)
+    offer("fiscal_year", int(year_named.group(1)) if year_named else None, "filename")
     offer("publisher", _named_most(blocks), "text")
+    titles = [norm(b.text) for b in blocks if len(b.text) <= 60 and table_kind(b.text)]
+    if titles:  # the standard tables' own titles: 收入支出决算总表, 预算01表 收支总表
+        offer("kind", "final_accounts" if any("决算" in t for t in titles) else "budget",
+              "tables")
     years = Counter(int(m.group(1)) for b in blocks for m in _YEAR.finditer(norm(b.text)))
     if years:
         offer("fiscal_year", years.most_common(1)[0][0], "text")

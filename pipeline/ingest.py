@@ -53,6 +53,8 @@ def _read_identity(path: Path, given: Overrides, registry: dict) -> _File:
     else:
         blocks, title, unreadable = extract(data, media_type, str(path)), "", ""
     found = identify(blocks, title, path.stem)
+    if media_type == PDF and blocks and not found.publisher:  # a label deeper in (绩效目标表)
+        found = _fill(found, identify(pdf.opening(data, str(path), count=None)))
     chosen = {f: getattr(given, f) for f in ("publisher", "fiscal_year", "kind", "scope")
               if getattr(given, f)}
     if given.publisher_id and not (given.publisher or found.publisher):
@@ -62,6 +64,17 @@ def _read_identity(path: Path, given: Overrides, registry: dict) -> _File:
     kept = [p for p in found.found_in.split(", ") if p and p.split(":")[0] not in chosen]
     who = replace(found, **chosen, found_in=", ".join(options + kept))
     return _File(path, data, who, unreadable)
+
+
+def _fill(found: Identity, more: Identity) -> Identity:
+    """`found` with the fields it lacks taken from `more`, and their sources."""
+    fields = [f for f in ("publisher", "fiscal_year", "kind", "scope")
+              if not getattr(found, f) and getattr(more, f)]
+    sources = [p for p in more.found_in.split(", ") if p.split(":")[0] in fields and
+               not p.endswith(":text")]  # the years a whole document mentions say little
+    fields = [f for f in fields if any(p.startswith(f"{f}:") for p in sources)]
+    return replace(found, **{f: getattr(more, f) for f in fields},
+                   found_in=", ".join(p for p in [found.found_in, *sources] if p))
 
 
 def _same_publisher(a: str, b: str) -> bool:

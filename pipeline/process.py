@@ -116,7 +116,7 @@ def process(sources: Source | list[Source], root: Path, publisher: Publisher) ->
 
     def checks() -> tuple[list[Finding], int]:
         return check.check_document(doc_id, list(items.values()), projects, targets, figures,
-                                    changes, source.kind, _printed_columns(read))
+                                    changes, source.kind, *_printed_columns(read))
     checked, run = checks()
     misread = _misread(items, findings + checked)
     if misread:
@@ -189,7 +189,10 @@ def _missing_tables(doc_id: str, found: list, publisher: Publisher) -> list[Find
             for kind in template.get("tables", []) if kind not in kinds]
 
 
-def _printed_columns(found: list) -> set[tuple[str, str]]:
-    """(table, measure) of every measure column the tables print, blank or not."""
-    return {(t.kind, c.measure) for t in found if templates()["tables"][t.kind]["layout"] !=
-            "performance" for c in tables.layout_columns(t) if c.role == "measure"}
+def _printed_columns(found: list) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """(table, measure) of every measure column the tables print, blank or not, and of those
+    printed under a 其中 head."""
+    columns = [(t.kind, c) for t in found if templates()["tables"][t.kind]["layout"] !=
+               "performance" for c in tables.layout_columns(t) if c.role == "measure"]
+    return ({(kind, c.measure) for kind, c in columns},
+            {(kind, c.measure) for kind, c in columns if c.within})

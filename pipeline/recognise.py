@@ -118,21 +118,25 @@ PERIOD = re.compile(
     r"^(?:上年(?:预算|执行|决算)?数?|当年|本年|增减(?:变化)?(?:情况)?|比上年增减|增减额)$")
 
 
+WITHIN = "其中"  # a head over columns that are parts of the columns before them
+
+
 def column_paths(header: list[tuple[str, ...]], width: int) -> tuple[tuple[str, ...], ...]:
     """For each column, the non-empty header cells above it, top to bottom. A period head
     (上年 | 当年 | 增减变化情况) spans the columns to its right up to the next head."""
     years = {int(m.group(1)) for row in header for c in row if (m := _YEAR_HEAD.match(norm(c)))}
     spread = []
-    for row in header:
+    for depth, row in enumerate(header):
         cells, period = list(row), ""
         for col, cell in enumerate(cells):
             year = _YEAR_HEAD.match(norm(cell))
             if year and len(years) > 1:  # 2021年 | 2022年 side by side: the later is this year's
                 cell = cells[col] = "当年" if int(year.group(1)) == max(years) else "上年"
             if norm(cell):
-                period = norm(cell) if PERIOD.match(norm(cell)) else ""
-            elif period:
-                cells[col] = period
+                period = norm(cell) if PERIOD.match(norm(cell)) or norm(cell) == WITHIN else ""
+            elif period and (period != WITHIN or any(
+                    col < len(below) and norm(below[col]) for below in header[depth + 1:])):
+                cells[col] = period  # 其中 spans the headed columns to its right
         spread.append(tuple(cells))
     return tuple(
         tuple(norm(row[col]) for row in spread if col < len(row) and norm(row[col]))

@@ -52,7 +52,8 @@ RESOURCES: dict[str, tuple[str, str, list[str], list[tuple[str, str, str, str]]]
         ("amount_wan", N, "金额（万元）", "以万元计的精确金额"),
         ("location", S, "位置", "原件中的行号或页码"),
     ]),
-    "projects": ("项目", "项目支出绩效目标表中的每个项目", ["doc_id", "unit_code", "project"], [
+    "projects": ("项目", "项目支出绩效目标表中的每个项目",
+                 ["doc_id", "unit_code", "unit_name", "project"], [
         ("doc_id", S, "文件编号", "所属文件"),
         ("unit_code", S, "单位编码", "预算单位编码"),
         ("unit_name", S, "单位名称", "预算单位名称"),

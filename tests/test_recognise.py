@@ -169,3 +169,44 @@ def test_a_grid_drawn_as_one_path_is_read(tmp_path):
     page.save()
     tables = [b for b in pdf.extract(path.read_bytes(), "one-path.pdf") if b.kind == "table"]
     assert [tuple(c.strip() for c in r) for r in tables[0].rows] == rows
+
+
+def test_a_grid_drawn_inside_a_placed_form_and_a_table_printed_empty_are_read(tmp_path):
+    """A browser's print draws a table's ruling inside a form XObject moved by its own
+    matrix; a unit with no such funds prints the table's header and 合计 over no figures."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    from pipeline.extract import pdf
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "form.pdf"
+    page = canvas.Canvas(str(path))
+    xs, top, height = [72, 172, 372, 472], 740, 20
+    for number, rows in enumerate(([("科目编码", "科目名称", "合计"), ("201", "一般公共服务支出", "12.50")],
+                                   [("科目编码", "科目名称", "合计"), ("合计", "", "")])):
+        page.beginForm(f"ruling{number}")  # drawn at the origin, placed by the form's matrix
+        for i in range(len(rows) + 1):
+            page.line(0, -i * height, xs[-1] - xs[0], -i * height)
+        for x in xs:
+            page.line(x - xs[0], 0, x - xs[0], -len(rows) * height)
+        page.endForm()
+        page.saveState()
+        page.translate(xs[0], top)
+        page.doForm(f"ruling{number}")
+        page.restoreState()
+        page.setFont("STSong-Light", 10)
+        page.drawString(72, 760, ("2026年一般公共预算支出表 ", "2026年政府性基金预算支出表 ")[number])
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                page.drawString(xs[c] + 4, top - (r + 1) * height + 6, text + " ")
+        page.showPage()
+    page.save()
+    blocks = pdf.extract(path.read_bytes(), "form.pdf")
+    grids = [tuple(tuple(c.strip() for c in r) for r in b.rows) for b in blocks
+             if b.kind == "table"]
+    assert grids == [(("科目编码", "科目名称", "合计"), ("201", "一般公共服务支出", "12.50")),
+                     (("科目编码", "科目名称", "合计"), ("合计", "", ""))]
+    assert [t.kind for t in recognise(blocks, "form.pdf")] == ["general_budget_expenditure",
+                                                               "government_fund"]

@@ -58,10 +58,11 @@ def page_texts(data: bytes, name: str) -> list[tuple[str, int]]:
 
 
 def has_table(text: str, paths: int = 0) -> bool:
-    """Worth the table finder: ruling lines, a table title, or a page dense with figures."""
+    """Worth the table finder: ruling lines, a page dense with figures, or a table title
+    over a figure or a ruled box (a table printed empty: the unit has no such funds)."""
     tokens = len(_MONEY_TOKEN.findall(text))
     titled = any(table_kind(line) for line in text.splitlines() if len(line) <= 60)
-    return paths >= RULED or tokens >= 8 or (titled and tokens >= 1)
+    return paths >= RULED or tokens >= 8 or (titled and (tokens >= 1 or paths >= 1))
 
 
 def _lines(text: str) -> list[str]:
@@ -250,9 +251,9 @@ def _readable(data: bytes, name: str) -> tuple[list[tuple[str, int]], list[int]]
     return pages, blank
 
 
-def opening(data: bytes, name: str = "document.pdf", count: int = 8) -> list[Block]:
-    """The lines of the first pages only, each a block, without the table finder: enough
-    to tell who published what (cover, title, 部门名称). A scan yields no lines."""
+def opening(data: bytes, name: str = "document.pdf", count: int | None = 8) -> list[Block]:
+    """The lines of the first pages (all with count=None), each a block, without the table
+    finder: enough to tell who published what (cover, title, 部门名称). A scan yields none."""
     pages = page_texts(data, name)
     return [Block("paragraph", text=line, where=f"page {i + 1}")
             for i, (text, _) in enumerate(pages[:count]) for line in _lines(text)]

@@ -5,6 +5,7 @@ page in a few milliseconds where pdfplumber's pdfminer parse takes a quarter of 
 from __future__ import annotations
 
 import ctypes
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,28 +53,70 @@ def layout(page: pdfium.PdfPage) -> PageLayout:
     textpage.close()
     _line_boxes(chars)
     edges: list[Char] = []
-    for obj in page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_PATH], max_depth=3):
-        left, bottom, right, top = obj.get_bounds()
-        count = pdfium_raw.FPDFPath_CountSegments(obj.raw)
+    for path, form in _paths(page.raw):
+        bounds = [ctypes.c_float() for _ in range(4)]
+        pdfium_raw.FPDFPageObj_GetBounds(path, *map(ctypes.byref, bounds))
+        corners = [_apply(form, bounds[i].value, bounds[j].value) for i in (0, 2)
+                   for j in (1, 3)]
+        left, right = min(x for x, _ in corners), max(x for x, _ in corners)
+        bottom, top = min(y for _, y in corners), max(y for _, y in corners)
+        count = pdfium_raw.FPDFPath_CountSegments(path)
         if count > 5 and right - left >= THIN and top - bottom >= THIN:
-            edges += _segment_edges(obj, count, height)  # a whole grid drawn as one path
+            edges += _segment_edges(path, form, count, height)  # a grid drawn as one path
         else:
             edges += _edges(left, height - top, right, height - bottom)
     return PageLayout(chars, edges)
 
 
-def _segment_edges(obj: Any, count: int, height: float) -> list[Char]:
+Matrix = tuple[float, float, float, float, float, float]  # a b c d e f, as PDF writes them
+_IDENTITY: Matrix = (1, 0, 0, 1, 0, 0)
+
+
+def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
+    return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]
+
+
+def _then(inner: Matrix, outer: Matrix) -> Matrix:
+    """The matrix that applies `inner`, then `outer`."""
+    a, b, c, d, e, f = inner
+    return (a * outer[0] + b * outer[2], a * outer[1] + b * outer[3],
+            c * outer[0] + d * outer[2], c * outer[1] + d * outer[3], *_apply(outer, e, f))
+
+
+def _matrix(obj: Any) -> Matrix:
+    m = pdfium_raw.FS_MATRIX()
+    pdfium_raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(m))
+    return (m.a, m.b, m.c, m.d, m.e, m.f)
+
+
+def _paths(page: Any, depth: int = 3) -> Iterator[tuple[Any, Matrix]]:
+    """Every path object of a page, with the matrix of the forms it is drawn in: a browser's
+    print of a table draws its ruling inside a form XObject placed by its own matrix, and a
+    path's bounds are in its form's space."""
+    def walk(objects: list[Any], form: Matrix, depth: int) -> Iterator[tuple[Any, Matrix]]:
+        for obj in objects:
+            kind = pdfium_raw.FPDFPageObj_GetType(obj)
+            if kind == pdfium_raw.FPDF_PAGEOBJ_PATH:
+                yield obj, form
+            elif kind == pdfium_raw.FPDF_PAGEOBJ_FORM and depth:
+                children = [pdfium_raw.FPDFFormObj_GetObject(obj, i)
+                            for i in range(pdfium_raw.FPDFFormObj_CountObjects(obj))]
+                yield from walk(children, _then(_matrix(obj), form), depth - 1)
+    top = [pdfium_raw.FPDFPage_GetObject(page, i)
+           for i in range(pdfium_raw.FPDFPage_CountObjects(page))]
+    yield from walk(top, _IDENTITY, depth)
+
+
+def _segment_edges(path: Any, form: Matrix, count: int, height: float) -> list[Char]:
     """The ruling lines of one path that draws many: each straight horizontal or vertical
-    segment, in page coordinates (the path's own matrix applied)."""
-    matrix = pdfium_raw.FS_MATRIX()
-    pdfium_raw.FPDFPageObj_GetMatrix(obj.raw, ctypes.byref(matrix))
+    segment, in page coordinates (the path's own matrix and its forms' applied)."""
+    matrix = _then(_matrix(path), form)
     x, y = ctypes.c_float(), ctypes.c_float()
     points: list[tuple[float, float, bool]] = []  # x, top, starts a new subpath
     for index in range(count):
-        segment = pdfium_raw.FPDFPath_GetPathSegment(obj.raw, index)
+        segment = pdfium_raw.FPDFPath_GetPathSegment(path, index)
         pdfium_raw.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y))
-        page_x = matrix.a * x.value + matrix.c * y.value + matrix.e
-        page_y = matrix.b * x.value + matrix.d * y.value + matrix.f
+        page_x, page_y = _apply(matrix, x.value, y.value)
         move = pdfium_raw.FPDFPathSegment_GetType(segment) == pdfium_raw.FPDF_SEGMENT_MOVETO
         points.append((page_x, height - page_y, move))
         if pdfium_raw.FPDFPathSegment_GetClose(segment):

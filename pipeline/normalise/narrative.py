@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from pipeline.model import Block, StatedChange
@@ -34,6 +34,10 @@ SUBJECTS = {
     "一般公共预算收入": "一般公共预算收入",
     "财政专户管理资金": "财政专户管理资金",
     "财政拨款支出": "财政拨款支出",
+    "一般公共预算财政拨款支出": "一般公共预算支出",
+    "一般公共预算支出": "一般公共预算支出",
+    "政府性基金预算财政拨款支出": "政府性基金预算支出",
+    "政府性基金预算支出": "政府性基金预算支出",
     "基本支出": "基本支出",
     "项目支出": "项目支出",
     "收入": "收入",
@@ -43,9 +47,13 @@ _SUBJECT = re.compile("|".join(re.escape(s) for s in sorted(SUBJECTS, key=len, r
 _ITEM = re.compile(r"[“\"]([^”\"]{2,80}?（(?:类|款|项)）)[”\"]"
                    r"|^(?:\d+[．.、])?([^，。“”]{2,30}（(?:类|款)）(?:[^，。“”]{0,30}（(?:款|项)）)*"
                    r"支出)")
+# a sentence that opens on its own line and figure: “6.年末结转和结余 7494.06 万元，…”
+_HEADLINE = re.compile(r"\s*(?:\d+[．.、]|[（(][一二三四五六七八九十\d]+[)）])?\s*"
+                       r"(?P<name>[\u4e00-\u9fff“”]{2,20}?)\s*(?:为|是)?\s*"
+                       r"(?P<n>\d[\d,]*(?:\.\d+)?)\s*万元")
 _CHANGE = re.compile(
     r"(?P<cmp>较|比|与)(?P<base>(?:[^，,。；;增减持（(]|[（(][^）)]{0,12}[）)]){0,24}?)"
-    r"(?:相比)?[，,]?(?P<dir>增加|减少|增长|下降|上升|持平)"
+    r"(?:相比)?[，,]?(?P<named>" + _SUBJECT.pattern + r")?(?P<dir>增加|减少|增长|下降|上升|持平)"
     r"(?:(?P<chg>\d[\d,]*(?:\.\d+)?)万元|(?P<pct1>\d+(?:\.\d+)?)%)?"
     r"(?:[，,]?(?:增长|下降|上升|减少|降低)了?(?P<pct>\d+(?:\.\d+)?)%)?"
 )
@@ -58,6 +66,11 @@ _DOWN = {"减少", "下降", "降低"}
 _EARLIER = re.compile(r"\d{4}年|上年|去年|上一年|同期")
 _SENTENCE_END = re.compile(r"[。；;]")
 _GENERIC = {"收入", "支出"}
+_ALL_FUNDS = {"收入", "支出", "基本支出", "项目支出", "财政拨款支出", "财政拨款收入"}
+# words that narrow such a subject to a part: a funds source, or a kind of spending
+# (政府性基金预算财政拨款支出, “三公”经费财政拨款支出)
+_FUNDS_SCOPE = re.compile(
+    r"(?:财政拨款|一般公共预算|政府性基金(?:预算)?|国有资本经营预算|经费|[”\"])$")
 _BEFORE_GENERIC = set("门年本的")
 
 
@@ -76,6 +89,13 @@ class _Paragraph:
     index: list[int]  # position of each kept character in block.text
     section: str  # the squashed text of the section before this paragraph
     previous: str = ""  # the squashed text of the paragraph before, in the same section
+    places: tuple[tuple[int, str], ...] = ()  # (offset in block.text, where) of joined parts
+
+    def where(self, at: int) -> str:
+        """The place (page, line) of the character at `at` of the squashed text."""
+        offset = self.index[at] if at < len(self.index) else len(self.block.text)
+        return next((w for start, w in reversed(self.places) if start <= offset),
+                    self.block.where)
 
     def quote(self, start: int, end: int) -> str:
         return self.block.text[self.index[start]:self.index[end - 1] + 1] if end > start else ""
@@ -86,16 +106,37 @@ class _Paragraph:
         return begin, stop.end() if stop else len(self.text)
 
 
+_CUT_END = re.compile(r"[\u4e00-\u9fff\d,，、]$")  # a line cut mid-sentence
+_LISTED = re.compile(  # a line that opens a new item: 1. | （一） | 一、
+    r"^(?:\d+[.．、]|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、)")
+
+
+def _joined(blocks: list[Block]) -> list[tuple[Block, tuple[tuple[int, str], ...]]]:
+    """A paragraph cut mid-sentence, by a page break or a line the layout ended early
+    (…；项目 | 支出 106,512.00 万元，占 26.3%。), joined with its rest; each part keeps its
+    place."""
+    out: list[tuple[Block, tuple[tuple[int, str], ...]]] = []
+    for block in blocks:
+        last, places = out[-1] if out else (None, ())
+        if last is not None and block.kind == last.kind == "paragraph" and \
+                _CUT_END.search(last.text.strip()) and not _LISTED.match(block.text.strip()):
+            out[-1] = (replace(last, text=last.text + block.text),
+                       (*places, (len(last.text), block.where)))
+        else:
+            out.append((block, ((0, block.where),)))
+    return out
+
+
 def _paragraphs(blocks: list[Block]) -> Iterator[_Paragraph]:
     section = previous = ""
-    for block in blocks:
+    for block, places in _joined(blocks):
         if block.kind == "heading":
             section = previous = ""
         if block.kind != "paragraph":
             continue
         kept = [(i, ch) for i, ch in enumerate(block.text) if not ch.isspace()]
         text = "".join(ch for _, ch in kept)
-        yield _Paragraph(block, text, [i for i, _ in kept], section, previous)
+        yield _Paragraph(block, text, [i for i, _ in kept], section, previous, places)
         section += text
         previous = text
 
@@ -105,7 +146,10 @@ def _amount(text: str) -> Decimal:
 
 
 def _is_subject(text: str, start: int, subject: str) -> bool:
-    """收入 / 支出 alone are subjects only where they are not the tail of another term."""
+    """收入 / 支出 alone are subjects only where they are not the tail of another term; an
+    all-funds subject narrowed by a funds word before it (财政拨款基本支出) is another figure."""
+    if subject in _ALL_FUNDS and _FUNDS_SCOPE.search(text, 0, start):
+        return False
     return subject not in _GENERIC or start == 0 or text[start - 1] in _BEFORE_GENERIC \
         or bool(_SENTENCE_END.match(text[start - 1]))
 
@@ -124,7 +168,7 @@ def figures(blocks: list[Block]) -> list[StatedFigure]:
                 begin, stop = p.sentence(match.start(), match.end())
                 found.append(StatedFigure(SUBJECTS[match.group("subject")],
                                           _amount(match.group("n")), p.quote(begin, stop),
-                                          p.block.where))
+                                          p.where(match.start("n"))))
     return found
 
 
@@ -140,6 +184,10 @@ def stated_changes(doc_id: str, blocks: list[Block]) -> list[StatedChange]:
                 continue  # "决算数与预算数持平" compares within the year, not with an earlier one
             begin, stop = p.sentence(match.start(), match.end())
             subject = _subject_of(p, begin, match.start())
+            named = match.group("named")  # 与上年相比，财政拨款支出增加…: named after 相比
+            if named:
+                subject = SUBJECTS[named], _stated_amount(p.section + p.text[:match.start()],
+                                                          SUBJECTS[named])
             if subject is None:
                 continue
             name, amount = subject
@@ -154,7 +202,7 @@ def stated_changes(doc_id: str, blocks: list[Block]) -> list[StatedChange]:
             base = _BASE_STATED.search(p.text, begin, match.start())
             changes.append(StatedChange(doc_id, name, amount, change, pct,
                                         _compared_to(match.group("base") or ""),
-                                        p.quote(begin, stop), p.block.where,
+                                        p.quote(begin, stop), p.where(match.start()),
                                         _amount(base.group("n")) if base else None))
     return changes
 
@@ -167,6 +215,9 @@ def _subject_of(p: _Paragraph, begin: int, at: int) -> tuple[str, Decimal | None
     if found:
         subject = SUBJECTS[found[-1].group()]
         return subject, _stated_amount(p.section + p.text[:at], subject)
+    own = _HEADLINE.match(p.text, begin, at)
+    if own and not _ITEM.search(p.text, begin, at):  # “6.年末结转和结余 7494.06 万元，…比…”
+        return own.group("name"), _amount(own.group("n"))
     item = _ITEM.search(p.text, 0, at) or (None if begin else _ITEM.search(p.previous))
     if item is not None:
         headline = _ANY_FIGURE.match(item.string, item.end())

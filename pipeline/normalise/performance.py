@@ -10,10 +10,11 @@ change within the row."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 
+from pipeline.identify import organ_name
 from pipeline.model import Finding, LineItem, Project, Table, Target
 from pipeline.normalise.tables import parse_amount, to_wan
 from pipeline.recognise import is_money, norm, templates
@@ -123,14 +124,18 @@ class Parsed:
 
 def parse(doc_id: str, table: Table) -> Parsed:
     """Unit amounts (as line items), projects and indicator rows of a performance table."""
-    fields = templates()["performance"][table.kind]["fields"]
+    fields = _printed_fields(table) or templates()["performance"][table.kind]["fields"]
     parsed = Parsed()
+    if "indicators" in fields:
+        parsed.conflicts.append(Finding(
+            doc_id, "unread_column", "warning", table.kind, "", "", None, None,
+            "绩效指标栏把一个项目的全部指标印成一段文字，未逐条读取", table.where))
     context = _Context()
     for row, where in zip(table.rows, table.row_where, strict=True):
         cells = [(col, cell) for col, cell in enumerate(row) if cell.strip()]
         if not cells:
             continue
-        if norm(cells[0][1]) in ("合计", "总计"):
+        if norm(cells[0][1]).rstrip("：:") in ("合计", "总计"):
             amount = next((c for _, c in cells[1:] if is_money(c)), None)
             if amount is not None:
                 _put(parsed, doc_id, table, ("合计", "total"), "合计", amount, where)
@@ -139,6 +144,23 @@ def parse(doc_id: str, table: Table) -> Parsed:
         _enter(got, context, table, doc_id, where, parsed)
         _indicator(got, context, table, doc_id, where, parsed.targets)
     return parsed
+
+
+def _printed_fields(table: Table) -> list[str]:
+    """The fields of a table whose header names every column it prints ([performance.
+    headers]), in printed order; [] when a column is unnamed or the header names no project
+    and amount."""
+    words = {norm(w): f for f, ws in templates()["performance"]["headers"].items() for w in ws}
+    fields = []
+    for path in table.columns:
+        heads = [norm(c).rstrip("：:") for c in path if norm(c).rstrip("：:") not in ("", "其中")]
+        if not heads:
+            continue
+        field = next((words[h] for h in reversed(heads) if h in words), None)
+        if field is None:
+            return []
+        fields.append(field)
+    return fields if {"name", "amount"} <= set(fields) else []
 
 
 def _put(parsed: Parsed, doc_id: str, table: Table, key: tuple[str, str], label: str,
@@ -161,13 +183,17 @@ def _enter(got: dict[str, str], context: _Context, table: Table, doc_id: str, wh
     money = {k: got[k] for k in MONEY_FIELDS if k in got}
     if got.get("unit_code", context.unit_code) != context.unit_code:
         context.unit_code, context.unit_name = got["unit_code"], ""
-    is_unit = "unit_code" in got and (
+    named_unit = "unit_code" not in got and name and organ_name(name) == name
+    is_unit = ("unit_code" in got or named_unit) and (
         table.kind == "department_performance" or (name and "amount" in got and not indicator))
     if is_unit:
+        if named_unit:  # a unit printed by its name alone (广州 项目名称（资金使用单位）)
+            context.unit_code, context.unit_name = "", name
         context.unit_name = context.unit_name or name
         money = _split_by_nature(money, templates()["performance"][table.kind]["fields"])
         for measure, text in money.items():
-            key = (context.unit_code, "project" if measure == "amount" else measure)
+            key = (context.unit_code or context.unit_name,
+                   "project" if measure == "amount" else measure)
             _put(parsed, doc_id, table, key, context.unit_name, text, where)
         context.project, context.goal = "", got.get("goal", "")
     elif name and "amount" in got:
@@ -175,8 +201,13 @@ def _enter(got: dict[str, str], context: _Context, table: Table, doc_id: str, wh
         context.project, context.goal = name, got.get("goal", "")
         project = Project(doc_id, context.unit_code, context.unit_name, name, amount,
                           context.goal, where)
-        known = parsed.projects.setdefault((context.unit_code, name), project)
-        if known.amount_wan != amount:
+        known = parsed.projects.setdefault((context.unit_code or context.unit_name, name),
+                                           project)
+        if known is not project and not context.unit_code and not context.unit_name:
+            name = _next_number(parsed.projects, name)  # a table of unnamed units' blocks
+            context.project = name
+            parsed.projects[("", name)] = replace(project, project=name)
+        elif known.amount_wan != amount:
             parsed.conflicts.append(Finding(
                 doc_id, "duplicate_row", "error", table.kind, context.unit_code, name,
                 known.amount_wan, amount, f"project {name} repeated as {amount} at {where}, "
@@ -185,6 +216,15 @@ def _enter(got: dict[str, str], context: _Context, table: Table, doc_id: str, wh
         context.level1, context.level2 = got.get("level1", ""), ""
     if "level2" in got:
         context.level2 = got["level2"]
+
+
+def _next_number(projects: dict[tuple[str, str], Project], name: str) -> str:
+    """A table that names no units (北京 项目支出绩效目标表) prints one block per unit: the same
+    project printed again is another unit's, numbered `name#2`, `name#3`."""
+    number = 2
+    while ("", f"{name}#{number}") in projects:
+        number += 1
+    return f"{name}#{number}"
 
 
 def _split_by_nature(money: dict[str, str], fields_order: list[str]) -> dict[str, str]:

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from pipeline.model import LineItem, Table
-from pipeline.recognise import MONEY, NUMBERED, PERIOD, YEAR, is_money, norm, row_key, templates
+from pipeline.recognise import (
+    MONEY,
+    NUMBERED,
+    PERIOD,
+    WITHIN,
+    YEAR,
+    is_money,
+    norm,
+    row_key,
+    templates,
+)
 
 UNIT_FACTOR = {"万元": Decimal(1), "千元": Decimal("0.1"), "元": Decimal("0.0001")}
 BLANKS = {"", "-", "—", "－", "/", "--"}
@@ -43,6 +53,11 @@ class Column:
     measure: str = ""
     side: str = ""
     header: str = ""
+
+    @property
+    def within(self) -> bool:
+        """Printed under a 其中 head of its own: a part of the columns before it."""
+        return WITHIN in self.header.split("/")[:-1]
 
 
 def _lookup(section: str, cell: str) -> str | None:
@@ -128,7 +143,24 @@ def _pair_actuals(paths: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], 
     for index in range(1, len(paired)):
         if paired[index] == ("决算数",) and paired[index - 1][-1:] == ("预算数",):
             paired[index] = paired[index - 1][:-1] + ("决算数",)
-    return tuple(paired)
+    return _blocks_of_period(tuple(paired))
+
+
+_PERIODS = ("预算数", "决算数")
+
+
+def _blocks_of_period(paths: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+    """决算 tables that print a 预算数 block of columns, then a 决算数 block (预算数: 合计 |
+    因公出国（境）费 | … 决算数: 合计 | …): each block's head spans its columns, and is
+    read as the split under each measure (因公出国（境）费/预算数)."""
+    if not all(any(p[:1] == (head,) for p in paths) for head in _PERIODS):
+        return paths
+    out, head = [], ""
+    for path in paths:
+        if path[:1] and path[0] in _PERIODS:
+            head, path = path[0], path[1:]
+        out.append(path + (head,) if head and path else path)
+    return tuple(out)
 
 
 def layout_columns(table: Table) -> list[Column]:
@@ -140,6 +172,9 @@ def layout_columns(table: Table) -> list[Column]:
     for index, column in enumerate(columns):
         if not column.role and index < last_measure and _wordy(table.rows, index):
             columns[index] = Column("label", header=column.header)
+        elif not column.role and _amounts(table.rows, index) and paths[index] and not any(
+                word in column.header for word in templates()["memo"]["words"]):
+            columns[index] = Column("measure", paths[index][-1], header=column.header)
     columns = _distinct_measures(columns, paths)
     if templates()["tables"][table.kind]["layout"] != "two_sided":
         return columns
@@ -150,6 +185,18 @@ def layout_columns(table: Table) -> list[Column]:
             side = _side_name(_side_of(table.columns, columns, index), column.header, used)
         sided.append(Column(column.role, column.measure, side, column.header))
     return sided
+
+
+_WRITTEN_AMOUNT = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$|^-?\d+\.\d+$")
+
+
+def _amounts(rows: tuple[tuple[str, ...], ...], index: int) -> bool:
+    """A column whose cells are amounts written as amounts (1,336,500.00; 0.00), not serial
+    numbers or codes: a measure whose header no template names (上年实户资金余额). It is read
+    under its printed header."""
+    cells = [norm(r[index]) for r in rows if index < len(r) and r[index].strip()]
+    return bool(cells) and all(is_money(c) for c in cells) and \
+        any(_WRITTEN_AMOUNT.match(c) for c in cells)
 
 
 def _wordy(rows: tuple[tuple[str, ...], ...], index: int) -> bool:
@@ -221,6 +268,7 @@ class _Keys:
 
     used: dict[str, set[str]] = field(default_factory=dict)
     group: dict[str, str] = field(default_factory=dict)
+    units: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def key(self, side: str, label: str, row: int) -> str:
         key = row_key(label)
@@ -233,6 +281,14 @@ class _Keys:
         elif key and not NUMBERED.match(norm(label)) and "计" not in key:
             self.group[side] = key
         used.add((key, row))
+        return key
+
+    def unit(self, side: str, code: str, row: int) -> str:
+        """A unit code printed on two rows for two units (西安 153002 交通管理支队 and
+        交通警察支队): the later row is `code#2`."""
+        used, key, number = self.units.setdefault(side, {}), code, 2
+        while used.setdefault(key, row) != row:
+            key, number = f"{code}#{number}", number + 1
         return key
 
 
@@ -307,21 +363,68 @@ def line_items(doc_id: str, table: Table) -> tuple[list[LineItem], list[str]]:
     """One LineItem per printed amount; problems (unreadable amounts, cut rows) as text."""
     columns = layout_columns(table)
     problems: list[str] = []
-    items: list[LineItem] = []
+    items: list[list[LineItem]] = []
     keys = _Keys()
     rows = repair_wrapped_labels(list(table.rows), columns)
     groups = column_groups(columns)
     contexts = [_CodeContext() for _ in groups]
     for number, (row, where) in enumerate(zip(rows, table.row_where, strict=True)):
+        row_items: list[LineItem] = []
+        if any(norm(cell) == "栏次" for cell in row):
+            continue  # the row that numbers the columns (决算 tables: 栏次 | 1 | 2 | …)
         if len(row) < len(columns) and any(c.role == "measure" for c in columns[len(row):]):
             problems.append(f"{where}：该行只有 {len(row)} 格，表头有 {len(columns)} 栏"
                             "（行被截断？）")
             continue
+        row = _span_labels(row, columns, groups)
         for group, context in zip(groups, contexts, strict=True):
             cells = [(columns[i], row[i] if i < len(row) else "") for i in group]
-            items += _row_items(doc_id, table, cells, context, keys, number, where, problems)
-    return items, problems
+            row_items += _row_items(doc_id, table, cells, context, keys, number, where,
+                                    problems)
+        items.append(row_items)
+    return _number_blocks(items), problems
 
+
+def _span_labels(row: tuple[str, ...], columns: list[Column], groups: list[list[int]]
+                 ) -> tuple[str, ...]:
+    """A label printed across two column groups (公用经费合计 over the 302 and 310 blocks,
+    its figure under the second): the group with the figure and no stub takes the label."""
+    cells = list(row)
+
+    def filled(group: list[int], roles: tuple[str, ...]) -> list[int]:
+        return [i for i in group if i < len(cells) and cells[i].strip() and
+                columns[i].role.startswith(roles)]
+    for before, group in zip(groups, groups[1:], strict=False):
+        stub, label = filled(before, ("label", "code")), filled(group, ("label", "code"))
+        labels = [i for i in group if columns[i].role == "label"]
+        if stub and labels and not label and filled(group, ("measure",)) and \
+                not filled(before, ("measure",)):
+            cells[labels[-1]], cells[stub[-1]] = cells[stub[-1]], ""
+    return tuple(cells)
+
+
+def _number_blocks(rows: list[list[LineItem]]) -> list[LineItem]:
+    """A coded table that prints the same code again with other figures is several blocks
+    run together (北京 一般公共预算支出表: one block per unit, the units unnamed). Where the
+    codes fall back in order a new block begins; rows of block n > 1 are keyed `code#n`."""
+    items = [i for row in rows for i in row]
+    seen: dict[tuple[str, str, str], Decimal] = {}
+    if all(seen.setdefault((i.side, i.code, i.measure), i.amount_wan) == i.amount_wan
+           for i in items if i.code and i.row_key == i.code):
+        return items
+    out: list[LineItem] = []
+    block: dict[str, int] = {}
+    last: dict[str, str] = {}
+    for row in rows:
+        for side in {i.side for i in row if i.code and i.row_key == i.code}:
+            code, before = next(i.code for i in row if i.side == side), last.get(side, "")
+            if before and (code == before or code < before and not before.startswith(code)):
+                block[side] = block.get(side, 1) + 1
+            last[side] = code
+        out += [replace(i, row_key=f"{i.code}#{block[i.side]}")
+                if i.code and i.row_key == i.code and block.get(i.side, 1) > 1 else i
+                for i in row]
+    return out
 
 def _stub_code(stubs: list[str]) -> tuple[str, str]:
     """The code and name of a row whose stub cells carry their codes ('2040601-行政运行' |
@@ -369,7 +472,8 @@ def _row_items(doc_id: str, table: Table, cells: list[tuple[Column, str]],
             continue
         if amount is None:
             continue
-        key = row_code if row_code and coded else unit or keys.key(column.side, label, number)
+        key = row_code if row_code and coded else \
+            keys.unit(column.side, unit, number) if unit else keys.key(column.side, label, number)
         if not key and not any(c.role in ("label", "code", "code_class") for c, _ in cells):
             key = "合计"  # a table of one unlabelled row (上海 三公经费表, 江苏 支出预算总表)
         if not key and amount == 0:

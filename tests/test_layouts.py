@@ -1,0 +1,224 @@
+"""Table layouts of templates beyond the default one, each as a small grid: what is read, how
+rows are keyed, and that the document's own arithmetic is checked without false alarms."""
+
+from decimal import Decimal as D
+
+from pipeline import check
+from pipeline.model import Block
+from pipeline.normalise import narrative, performance, tables
+from pipeline.recognise import recognise
+
+
+def grid(*rows: tuple[str, ...], where: str = "page 3") -> Block:
+    return Block("table", rows=tuple(rows), where=where, row_where=(where,) * len(rows))
+
+
+def read(title: str, *rows: tuple[str, ...], unit: str = "金额单位：万元"):
+    """The line items of one titled table, and the errors the checks find in them."""
+    found = recognise([Block("paragraph", text=title, where="page 3"),
+                       Block("paragraph", text=unit, where="page 3"), grid(*rows)], "t")
+    assert len(found) == 1, found
+    items, problems = tables.line_items("d", found[0])
+    assert problems == []
+    columns = [c for c in tables.layout_columns(found[0]) if c.role == "measure"]
+    findings, _ = check.check_document(
+        "d", items, [], [], [], [], "budget", {(found[0].kind, c.measure) for c in columns},
+        {(found[0].kind, c.measure) for c in columns if c.within})
+    return items, [f for f in findings if f.severity == "error"]
+
+
+def amounts(items, measure: str) -> dict[str, D]:
+    return {i.row_key: i.amount_wan for i in items if i.measure == measure}
+
+
+GENERAL = ("科目编码", "科目名称", "合计", "基本支出", "项目支出")
+
+
+def test_a_coded_table_printed_in_unnamed_blocks_keys_each_block_apart():
+    rows = [GENERAL, ("2010501", "行政运行", "10.00", "10.00", ""),
+            ("2010599", "其他统计信息事务支出", "5.00", "", "5.00"),
+            ("2010501", "行政运行", "3.00", "3.00", ""),  # codes fall back: the next unit
+            ("2010501", "行政运行", "1.00", "1.00", "")]  # the same code again: another unit
+    items, errors = read("预算05表 一般公共预算支出表", *rows, ("合计", "", "19.00", "14.00", "5.00"))
+    assert amounts(items, "total") == {"2010501": D("10.00"), "2010599": D("5.00"),
+                                       "2010501#2": D("3.00"), "2010501#3": D("1.00"),
+                                       "合计": D("19.00")}
+    assert errors == []  # 合计 = the rows of every block
+    _, errors = read("预算05表 一般公共预算支出表", *rows, ("合计", "", "20.00", "14.00", "5.00"))
+    assert [(f.check, f.row_key, f.measure) for f in errors] == [
+        ("sum_of_parts", "合计", "total"), ("column_identity", "合计", "total")]
+
+
+def test_a_row_classified_two_ways_is_a_part_of_another_only_where_every_code_extends():
+    items, errors = read("预算06表 一般公共预算基本支出表",
+                         ("政府支出经济分类科目", "部门支出经济分类科目", "合计"),
+                         ("50201-办公经费", "30201-办公费", "1.00"),
+                         ("50201-办公经费", "3021101-差旅费", "2.00"),  # no 30211 row above it
+                         ("合 计", "", "3.00"))
+    assert set(amounts(items, "total")) == {"50201/30201", "50201/3021101", "合计"}
+    assert errors == []
+
+
+def test_columns_under_a_within_head_are_parts_of_the_columns_before_them():
+    items, errors = read("预算03表 支出总表",
+                         ("科目编码", "科目名称", "合计", "基本支出", "项目支出", "其中", ""),
+                         ("", "", "", "", "", "事业单位经营支出", "上缴上级支出"),
+                         ("201", "一般公共服务支出", "10.00", "4.00", "6.00", "2.00", "1.00"))
+    assert amounts(items, "remit_upper") == {"201": D("1.00")}
+    assert errors == []  # 合计 = 基本支出 + 项目支出, the 其中 columns not added again
+
+
+def test_a_column_no_template_names_is_read_under_its_printed_header_and_its_units_apart():
+    items, errors = read("表2部门综合预算收入总表",
+                         ("单位编码", "单位名称", "合计", "一般公共预算拨款", "上年实户资金余额"),
+                         ("153002", "西安市公安局交通管理支队", "12.00", "10.00", "2.00"),
+                         ("153002", "西安市公安局交通警察支队", "3.00", "3.00", ""),
+                         unit="单位：万元")
+    assert amounts(items, "上年实户资金余额") == {"153002": D("2.00")}
+    assert amounts(items, "total") == {"153002": D("12.00"), "153002#2": D("3.00")}
+    assert errors == []  # the unnamed column completes 合计 = its parts
+
+
+def test_serial_numbers_and_codes_are_not_taken_for_an_unnamed_amount_column():
+    assert not tables._amounts((("1", "153"), ("2", "153001")), 0)
+    assert tables._amounts((("0.00",), ("1,336,500.00",)), 0)
+
+
+def test_a_label_printed_across_two_column_groups_names_the_figure_under_the_second():
+    head = ("科目编码", "科目名称", "决算数") * 3
+    items, _ = read("一般公共预算财政拨款基本支出决算表", head,
+                    ("30101", "基本工资", "5.00", "30201", "办公费", "1.00", "31002", "办公设备购置",
+                     "2.00"),
+                    ("人员经费合计", "", "5.00", "公用经费合计", "", "", "", "", "3.00"))
+    assert {(i.label, i.amount_wan) for i in items if "合计" in i.label} == {
+        ("人员经费合计", D("5.00")), ("公用经费合计", D("3.00"))}
+
+
+def test_budget_and_actual_blocks_of_columns_are_told_apart_and_the_column_numbers_skipped():
+    items, errors = read("财政拨款“三公”经费支出决算表",
+                         ("预算数", "", "", "决算数", "", ""),
+                         ("合计", "因公出国（境）费", "公务接待费", "合计", "因公出国（境）费",
+                          "公务接待费"),
+                         ("1", "2", "3", "4", "5", "6"),  # printed without a label: a header row
+                         ("10.00", "6.00", "4.00", "8.00", "5.00", "3.00"))
+    got = {i.measure: i.amount_wan for i in items}
+    assert got["overseas_budget"] == D("6.00") and got["overseas"] == D("5.00")
+    assert got["total_budget"] == D("10.00") and got["total"] == D("8.00")
+    assert errors == []
+    items, _ = read("收入决算表", ("项目", "", "本年收入合计", "财政拨款收入"),
+                    ("栏次", "", "1", "2"), ("合计", "", "9.00", "9.00"))
+    assert {i.amount_wan for i in items} == {D("9.00")}
+
+
+def test_an_of_which_line_and_the_parts_of_a_carried_over_balance_are_not_counted_twice():
+    _, errors = read("表1部门综合预算收支总表", ("收入", "", "支出", ""),
+                     ("项目", "预算数", "项目", "预算数"),
+                     ("一、一般公共预算拨款", "10.00", "一、一般公共服务支出", "13.00"),
+                     ("本年收入合计", "10.00", "本年支出合计", "13.00"),
+                     ("年初财政拨款结转和结余", "2.00", "", ""),
+                     ("一般公共预算财政拨款", "2.00", "", ""),  # the part of the line above
+                     ("上年实户资金余额", "1.00", "", ""),  # a line of its own
+                     ("其中：财政拨款资金结转", "1.00", "", ""),
+                     ("收入总计", "13.00", "支出总计", "13.00"))
+    assert errors == []
+
+
+def paragraph(text: str) -> list[Block]:
+    return [Block("paragraph", text=text, where="page 18")]
+
+
+def test_a_figure_narrowed_to_appropriations_is_not_taken_for_all_funds():
+    stated = narrative.figures(paragraph("国家信访局2024年度财政拨款基本支出10234.37万元，其中人员经费"
+                                         "7967.72万元。基本支出11073.11万元。"))
+    assert [(f.subject, f.amount_wan) for f in stated] == [("基本支出", D("11073.11"))]
+
+
+def test_a_sentence_that_opens_on_its_own_line_and_figure_is_about_that_line():
+    changes = narrative.stated_changes("d", paragraph(
+        "5.住房保障支出（类）支出980.85万元。6.年末结转和结余 7494.06 万元，为本年度或以前年度"
+        "预算尚未完成的资金，比 2023年度决算数增加 5878.82 万元，增长 363.96%。"))
+    assert [(c.subject, c.amount_wan, c.change_wan) for c in changes] == [
+        ("年末结转和结余", D("7494.06"), D("5878.82"))]
+
+
+def test_a_narrative_figure_worked_from_rounded_ones_is_within_rounding_not_an_error():
+    from pipeline.model import LineItem
+
+    items = [LineItem("d", "expenditure", "", "合计", measure, "", "none", "合计", D(amount), "p")
+             for measure, amount in (("total", "3923076.626242"), ("basic", "2919265.783503"),
+                                     ("project", "1003810.842739"))]
+    # 3923076.63 - 2919265.78 = 1003810.85: one cent from the table's 1003810.84
+    figures = narrative.figures(paragraph("项目支出预算 1003810.85 万元，占本年支出的25.59%。"))
+    findings, _ = check.check_document("d", items, [], [], figures, [])
+    assert [(f.check, f.severity) for f in findings] == [("narrative_vs_table", "warning")]
+    figures = narrative.figures(paragraph("项目支出预算 1003810.87 万元。"))
+    findings, _ = check.check_document("d", items, [], [], figures, [])
+    assert [(f.check, f.severity) for f in findings] == [("narrative_vs_table", "error")]
+
+
+PERFORMANCE_HEAD = ("项目名称", "项目总额", "绩效目标", "一级指标", "二级指标", "三级指标",
+                    "绩效指标性质", "本年绩效指标值", "绩效度量单位")
+
+
+def performance_table(*rows: tuple[str, ...]):
+    found = recognise([Block("paragraph", text="预算12表 项目支出绩效目标表", where="page 9"),
+                       Block("paragraph", text="金额单位：万元", where="page 9"),
+                       grid(PERFORMANCE_HEAD, *rows, where="page 9")], "t")
+    return performance.parse("d", found[0])
+
+
+def test_a_project_printed_again_in_a_table_of_unnamed_units_is_another_units():
+    parsed = performance_table(
+        ("北京学者项目", "40.000000", "完成学术任务", "成本指标", "经济成本指标", "项目总成本", "≤", "40",
+         "万元"),
+        ("北京学者项目", "300.000000", "完成学术任务", "成本指标", "经济成本指标", "项目总成本", "≤",
+         "300", "万元"))
+    assert [(p.project, p.amount_wan) for p in parsed.projects.values()] == [
+        ("北京学者项目", D("40.000000")), ("北京学者项目#2", D("300.000000"))]
+    assert parsed.conflicts == []
+    assert [t.project for t in parsed.targets] == ["北京学者项目", "北京学者项目#2"]
+
+
+def test_a_whole_cost_indicator_is_read_by_its_comparator_and_a_parts_cap_is_no_alarm():
+    parsed = performance_table(
+        ("学生资助", "111.630000", "保障学生生活", "成本指标", "经济成本指标", "本年总成本", "≤", "5.217",
+         "万元"),
+        ("宿舍修缮", "248.537641", "改善条件", "成本指标", "经济成本指标", "项目总成本", "≤", "248.54",
+         "万元"),
+        ("鲜花祝福", "30.000000", "赠送花卉", "成本指标", "经济成本指标", "购买花卉", "≤", "29", "万元"),
+        ("修志工作", "10.982110", "修志", "成本指标", "经济成本指标", "项目总成本", "＝", "10.9821", "万元"))
+    findings, _ = check.check_document("d", [], list(parsed.projects.values()),
+                                       parsed.targets, [], [])
+    assert [(f.check, f.location) for f in findings] == [("cost_indicator", "page 9")]
+    assert "学生资助" in findings[0].message  # a cap below the budget; the others agree
+
+
+def test_a_performance_table_whose_header_names_its_columns_is_read_in_printed_order():
+    found = recognise([Block("paragraph", text="广州市生态环境局2026年项目支出绩效目标表", where="page 1"),
+                       Block("paragraph", text="部门名称：广州市生态环境局 单位：万元", where="page 1"),
+                       grid(("项目名称（资金使用单位）", "总计：", "财政拨款", "其他资金", "绩效目标", "绩效指标"),
+                            ("合计：", "50.00", "50.00", "", "", ""),
+                            ("广州市固体废物管理中心", "50.00", "50.00", "", "", ""),
+                            ("信息化运维项目", "11.03", "11.03", "", "确保系统运行正常。",
+                             "1.1－产出指标，12－质量指标，系统故障排除率；年度指标值：95%"),
+                            where="page 1")], "t")
+    parsed = performance.parse("d", found[0])
+    assert [(p.unit_name, p.project, p.amount_wan, p.goal) for p in
+            parsed.projects.values()] == [("广州市固体废物管理中心", "信息化运维项目", D("11.03"),
+                                           "确保系统运行正常。")]
+    assert parsed.targets == []  # indicators printed as one passage are reported, not guessed
+    assert [f.check for f in parsed.conflicts] == ["unread_column"]
+
+
+def test_a_label_cell_deep_in_the_document_and_the_file_name_identify_a_tables_file():
+    from pipeline.identify import identify
+
+    blocks = [Block("paragraph", text=t, where=f"page {p}") for p, t in (
+        (1, "预算01表 收支总表"), (1, "金额单位：万元"), (81, "预算13表 部门整体支出绩效目标表"),
+        (81, "部门名称"), (81, "北京市政务服务和数据管理局"))]
+    found = identify(blocks, "", "beijing-zwfw-2026-budget-part2-tables")
+    assert (found.publisher, found.fiscal_year, found.kind) == (
+        "北京市政务服务和数据管理局", 2026, "budget")
+    assert found.found_in == "publisher:label@page 81, fiscal_year:filename, kind:tables"
+    assert identify(blocks[:2] + [Block("paragraph", text="收入支出决算总表", where="page 2")]
+                    ).kind == "final_accounts"
