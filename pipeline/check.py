@@ -14,7 +14,6 @@ from pipeline.normalise.narrative import StatedFigure
 from pipeline.recognise import WITHIN, norm, templates
 
 ZERO = Decimal(0)
-ROUNDING = Decimal("0.005")  # half a cent of 万元: the most a printed figure is rounded by
 _TOP = re.compile(r"^[一二三四五六七八九十]+、")
 _CHILD = re.compile(r"^\d+、")
 _AMOUNT_IN = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(?:万元)?$")
@@ -53,13 +52,14 @@ class Checker:
     def equal(self, check: str, expected: Decimal, actual: Decimal, table: str, row_key: str,
               measure: str, message: str, location: str = "", severity: str = "error",
               parts: int = 0) -> None:
-        """Record a check; a sum of `parts` figures printed to 0.01 that misses its total by
-        no more than their rounding allows is a warning, not an error."""
+        """Record a check; a sum of `parts` figures that misses its total by no more than
+        their rounding allows (half a unit of the coarser printed place per figure) is a
+        warning, not an error."""
         self.run += 1
         if expected == actual:
             return
-        if parts and abs(expected - actual) <= ROUNDING * (parts + 1) and \
-                max(-expected.as_tuple().exponent, -actual.as_tuple().exponent) <= 2:
+        half = Decimal(5).scaleb(max(expected.as_tuple().exponent, actual.as_tuple().exponent) - 1)
+        if parts and abs(expected - actual) <= half * (parts + 1):
             severity, message = "warning", message + f" (within the rounding of {parts} parts)"
         self.findings.append(Finding(self.doc_id, check, severity, table, row_key, measure,
                                      expected, actual, message, location))

@@ -222,3 +222,49 @@ def test_a_label_cell_deep_in_the_document_and_the_file_name_identify_a_tables_f
     assert found.found_in == "publisher:label@page 81, fiscal_year:filename, kind:tables"
     assert identify(blocks[:2] + [Block("paragraph", text="收入支出决算总表", where="page 2")]
                     ).kind == "final_accounts"
+
+
+def test_figures_about_a_part_are_not_taken_for_the_whole():
+    stated = narrative.figures(paragraph(
+        "共组织对 0 个项目开展了重点绩效评价，涉及一般公共预算支出 0 万元。"
+        "本部门当年机关运行经费预算安排1487.80万元，其中办公费618.69万元，会议费 7.61 万元。"
+        "2026年会议费预算7.61万元。"))
+    assert [(f.subject, f.amount_wan) for f in stated] == [
+        ("机关运行经费", D("1487.80")), ("会议费", D("7.61"))]
+    assert stated[1].quote == "2026年会议费预算7.61万元。"
+
+
+def test_a_change_named_after_the_comparison_has_that_subject():
+    changes = narrative.stated_changes("d", paragraph(
+        "2017 年财政拨款预算支出 28849.38 万元。与上年相比，财政拨款支出增加 1808.29万元，增长 6.69%。"))
+    assert [(c.subject, c.change_wan, c.change_pct) for c in changes] == [
+        ("财政拨款支出", D("1808.29"), D("6.69"))]
+
+
+def test_a_numbered_total_printed_above_its_breakdown_is_not_added_to_it():
+    _, errors = read("表4：2026年市级部门财政拨款收支预算总表", ("收 入", "", "支 出", ""),
+                     ("项 目", "预算数", "项 目", "预算数"),
+                     ("一、财政拨款", "10.00", "一、本年支出合计", "12.00"),
+                     ("一般公共预算", "10.00", "公共安全支出", "12.00"),
+                     ("二、上年结转结余", "2.00", "公安", "12.00"),
+                     ("一般公共预算", "2.00", "二、年终结转结余", ""),
+                     ("收 入 总 计", "12.00", "支 出 总 计", "12.00"))
+    assert errors == []
+
+
+def test_figures_printed_at_different_precisions_agree_within_their_rounding():
+    from pipeline.model import LineItem
+
+    def item(table, key, measure, amount, side=""):
+        return LineItem("d", table, side, key, measure, "", "none", key, D(amount), "p")
+    # 元 with cents and 万元 to five places: the same 48,054.42216 万元
+    items = [item("summary", "收入总计", "amount", "48054.422162", "income"),
+             item("income", "合计", "total", "48054.42216")]
+    findings, _ = check.check_document("d", items, [], [], [], [])
+    assert [f for f in findings if f.check == "cross_table"] == []
+    checker = check.Checker("d", [])
+    checker.equal("sum_of_parts", D("85206.36058"), D("85206.360579"), "summary", "合计",
+                  "amount", "m", parts=12)  # 12 parts in 元 to the 角, total to the 分
+    checker.equal("sum_of_parts", D("3968.82"), D("4112.82"), "three_public", "合计", "total",
+                  "m", parts=9)
+    assert [f.severity for f in checker.findings] == ["warning", "error"]

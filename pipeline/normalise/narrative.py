@@ -66,7 +66,8 @@ _DOWN = {"减少", "下降", "降低"}
 _EARLIER = re.compile(r"\d{4}年|上年|去年|上一年|同期")
 _SENTENCE_END = re.compile(r"[。；;]")
 _GENERIC = {"收入", "支出"}
-_ALL_FUNDS = {"收入", "支出", "基本支出", "项目支出", "财政拨款支出", "财政拨款收入"}
+_ALL_FUNDS = {"收入", "支出", "基本支出", "项目支出", "财政拨款支出", "财政拨款收入",
+              "一般公共预算支出", "政府性基金预算支出"}
 # words that narrow such a subject to a part: a funds source, or a kind of spending
 # (政府性基金预算财政拨款支出, “三公”经费财政拨款支出)
 _FUNDS_SCOPE = re.compile(
@@ -148,7 +149,8 @@ def _amount(text: str) -> Decimal:
 def _is_subject(text: str, start: int, subject: str) -> bool:
     """收入 / 支出 alone are subjects only where they are not the tail of another term; an
     all-funds subject narrowed by a funds word before it (财政拨款基本支出) is another figure."""
-    if subject in _ALL_FUNDS and _FUNDS_SCOPE.search(text, 0, start):
+    if subject in _ALL_FUNDS and _FUNDS_SCOPE.search(text, 0, start) or \
+            text.endswith("涉及", 0, start):  # 涉及一般公共预算支出 0 万元: the evaluated part
         return False
     return subject not in _GENERIC or start == 0 or text[start - 1] in _BEFORE_GENERIC \
         or bool(_SENTENCE_END.match(text[start - 1]))
@@ -166,6 +168,10 @@ def figures(blocks: list[Block]) -> list[StatedFigure]:
         for match in _FIGURE.finditer(p.text):
             if _is_subject(p.text, match.start(), match.group("subject")):
                 begin, stop = p.sentence(match.start(), match.end())
+                topic = _subjects(p.text, begin, match.start())
+                if topic and SUBJECTS[topic[0].group()] == "机关运行经费" != \
+                        SUBJECTS[match.group("subject")]:
+                    continue  # 机关运行经费…其中会议费: its economic items, not the 会议费 table's
                 found.append(StatedFigure(SUBJECTS[match.group("subject")],
                                           _amount(match.group("n")), p.quote(begin, stop),
                                           p.where(match.start("n"))))
