@@ -268,3 +268,10 @@ def test_figures_printed_at_different_precisions_agree_within_their_rounding():
     checker.equal("sum_of_parts", D("3968.82"), D("4112.82"), "three_public", "合计", "total",
                   "m", parts=9)
     assert [f.severity for f in checker.findings] == ["warning", "error"]
+
+
+def test_a_generic_figure_in_a_paragraph_about_one_line_is_that_lines():
+    stated = narrative.figures(paragraph(
+        "1.其他支出（类）其他政府性基金及对应专项债务收入安排的支出（款）其他地方自行试点项目收益专项"
+        "债券收入安排的支出（项）。本年支出决算568,051.63万元，主要用于医院新院区建设。"))
+    assert stated == []

@@ -47,6 +47,7 @@ _SUBJECT = re.compile("|".join(re.escape(s) for s in sorted(SUBJECTS, key=len, r
 _ITEM = re.compile(r"[“\"]([^”\"]{2,80}?（(?:类|款|项)）)[”\"]"
                    r"|^(?:\d+[．.、])?([^，。“”]{2,30}（(?:类|款)）(?:[^，。“”]{0,30}（(?:款|项)）)*"
                    r"支出)")
+_LINE_NAMED = re.compile(r"（(?:类|款|项)）")  # a paragraph about one 类/款/项 line
 # a sentence that opens on its own line and figure: “6.年末结转和结余 7494.06 万元，…”
 _HEADLINE = re.compile(r"\s*(?:\d+[．.、]|[（(][一二三四五六七八九十\d]+[)）])?\s*"
                        r"(?P<name>[\u4e00-\u9fff“”]{2,20}?)\s*(?:为|是)?\s*"
@@ -168,6 +169,9 @@ def figures(blocks: list[Block]) -> list[StatedFigure]:
         for match in _FIGURE.finditer(p.text):
             if _is_subject(p.text, match.start(), match.group("subject")):
                 begin, stop = p.sentence(match.start(), match.end())
+                if match.group("subject") in _GENERIC and _LINE_NAMED.search(p.text, 0,
+                                                                              match.start()):
+                    continue  # 1.其他支出（类）…（项）。本年支出…: that line's, not the total
                 topic = _subjects(p.text, begin, match.start())
                 if topic and SUBJECTS[topic[0].group()] == "机关运行经费" != \
                         SUBJECTS[match.group("subject")]:
