@@ -281,15 +281,17 @@ def narrative(c: Checker, figures: list[StatedFigure], changes: list[StatedChang
     """Figures the narrative states against the tables; stated percents against the amounts."""
     refs = templates()["narrative"]
     for figure in figures:
-        printed = [(r, v) for r in refs.get(figure.subject, []) if (v := c.value(r)) is not None]
+        named = refs.get(figure.subject, [])
+        printed = [(r, v) for r in named if r[0] != "+" and (v := c.value(r)) is not None]
         if not printed:
-            continue
+            continue  # a statement agrees with a `+` reading, it is never compared with it alone
+        printed += [(r, v) for r in named if r[0] == "+" and (v := c.value(r[1:])) is not None]
         places = Decimal(1).scaleb(figure.amount_wan.as_tuple().exponent)
         shown = [(r, v.quantize(places, ROUND_HALF_UP)) for r, v in printed]
         ref, actual = next(((r, v) for r, v in shown if v == figure.amount_wan),
                            next(((r, v) for r, v in shown if v), shown[0]))
-        table, key, measure = ref.split(":")
         exact = dict(printed)[ref]
+        table, key, measure = ref.lstrip("+").split(":")
         near = exact != actual and abs(exact - figure.amount_wan) < places  # a rounded input
         c.equal("narrative_vs_table", figure.amount_wan, actual, table.split("/")[0], key,
                 measure, f"the narrative states {figure.subject} {figure.amount_wan}万元 "

@@ -104,8 +104,8 @@ def computed_changes(old: Extraction, new: Extraction) -> tuple[
     for change in new.stated_changes:
         if change.change_wan is None or not _against_budget(change, old.source.fiscal_year):
             continue
-        pair = next(((r, a, b) for r in refs.get(change.subject, [])
-                     if (a := then.value(r)) is not None and (b := now.value(r)) is not None),
+        pair = next(((r, a, b) for r in refs.get(change.subject, []) if not r.startswith("+")
+                     and (a := then.value(r)) is not None and (b := now.value(r)) is not None),
                     None)
         if pair is None:
             continue
