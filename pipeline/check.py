@@ -9,9 +9,12 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import product
 
+from pipeline import wording
 from pipeline.model import Finding, LineItem, Project, StatedChange, Target
 from pipeline.normalise.narrative import StatedFigure
 from pipeline.recognise import WITHIN, norm, templates
+from pipeline.wording import column, row
+from pipeline.wording import table_title as title
 
 ZERO = Decimal(0)
 _TOP = re.compile(r"^[一二三四五六七八九十]+、")
@@ -60,7 +63,7 @@ class Checker:
             return
         half = Decimal(5).scaleb(max(expected.as_tuple().exponent, actual.as_tuple().exponent) - 1)
         if parts and abs(expected - actual) <= half * (parts + 1):
-            severity, message = "warning", message + f" (within the rounding of {parts} parts)"
+            severity, message = "warning", message + f"（在 {parts} 个数的四舍五入范围内）"
         self.findings.append(Finding(self.doc_id, check, severity, table, row_key, measure,
                                      expected, actual, message, location))
 
@@ -88,9 +91,9 @@ def sums_of_parts(c: Checker) -> None:
                 continue
             total = sum((rows[k] for k in parts), ZERO)
             c.equal("sum_of_parts", total, rows[parent], table, parent, measure,
-                    f"{table} {parent} {measure}: printed {rows[parent]}, its "
-                    f"{len(parts)} parts add up to {total}", _where(c.items, table, parent),
-                    parts=len(parts))
+                    f"{title(table)}{row(c.items, table, parent)}行“{column(measure)}”栏印 "
+                    f"{rows[parent]}，其 {len(parts)} 个分项合计 {total}",
+                    _where(c.items, table, parent), parts=len(parts))
 
 
 def _parent(key: str, rows: dict[str, Decimal]) -> str:
@@ -164,7 +167,8 @@ def column_identities(c: Checker) -> None:
                 if expected != got.amount_wan and expected + unnamed == got.amount_wan:
                     expected = got.amount_wan  # a column read under its printed name is a part
                 c.equal("column_identity", expected, got.amount_wan, table, key, total,
-                        f"{table} {key}: {formula} gives {expected}, printed {got.amount_wan}",
+                        f"{title(table)}{row(c.items, table, key)}行：按“{wording.formula(formula)}"
+                        f"”应为 {expected}，表中印 {got.amount_wan}",
                         got.location, parts=sum(1 for v in values if v))
 
 
@@ -184,8 +188,8 @@ def side_totals(c: Checker) -> None:
         if len(sides) == 2:
             c.equal("side_totals", sides[0].amount_wan, sides[1].amount_wan, table,
                     sides[1].row_key, sides[1].measure,
-                    f"{table}: {sides[0].row_key} {sides[0].amount_wan} and {sides[1].row_key} "
-                    f"{sides[1].amount_wan} differ", sides[1].location)
+                    f"{title(table)}两侧不等：“{sides[0].label}”{sides[0].amount_wan}，"
+                    f"“{sides[1].label}”{sides[1].amount_wan}", sides[1].location)
 
 
 def _side_sums(c: Checker, items: list[LineItem]) -> LineItem | None:
@@ -248,8 +252,8 @@ def _check_sum(c: Checker, total: LineItem, parts: list[LineItem]) -> None:
         return
     expected = sum((p.amount_wan for p in parts), ZERO)
     c.equal("sum_of_parts", expected, total.amount_wan, total.table, total.row_key, total.measure,
-            f"{total.table} {total.label}: printed {total.amount_wan}, the items above add up "
-            f"to {expected}", total.location, parts=len(parts))
+            f"{title(total.table)}“{total.label}”印 {total.amount_wan}，其上各项合计 {expected}",
+            total.location, parts=len(parts))
 
 
 def cross_tables(c: Checker) -> None:
@@ -264,7 +268,7 @@ def cross_tables(c: Checker) -> None:
             left = right  # equal at the coarser table's printed precision (元 vs 万元)
         table, key, measure = rule["right"].split(":")
         c.equal("cross_table", left, right, table.split("/")[0], key, measure,
-                f"{rule['name']}: {rule['left']} is {left}, {rule['right']} is {right}")
+                f"{rule['name']}：前者 {left}，后者 {right}")
     for rule in templates()["rowwise"]:
         if c.kind not in rule.get("kinds", [c.kind]):
             continue
@@ -273,8 +277,8 @@ def cross_tables(c: Checker) -> None:
             other = c.index.get((rt, side, key, rm))
             if t == lt and m == lm and item.code and other is not None:
                 c.equal("row_by_row", item.amount_wan, other.amount_wan, rt, key, rm,
-                        f"{rule['name']}: {key} is {item.amount_wan} in {lt}, "
-                        f"{other.amount_wan} in {rt}", other.location)
+                        f"{rule['name']}：{row(c.items, lt, key)}行在{title(lt)}为 "
+                        f"{item.amount_wan}，在{title(rt)}为 {other.amount_wan}", other.location)
 
 
 def narrative(c: Checker, figures: list[StatedFigure], changes: list[StatedChange]) -> None:
@@ -294,10 +298,10 @@ def narrative(c: Checker, figures: list[StatedFigure], changes: list[StatedChang
         table, key, measure = ref.lstrip("+").split(":")
         near = exact != actual and abs(exact - figure.amount_wan) < places  # a rounded input
         c.equal("narrative_vs_table", figure.amount_wan, actual, table.split("/")[0], key,
-                measure, f"the narrative states {figure.subject} {figure.amount_wan}万元 "
-                f"(“{figure.quote}”), the table prints {actual} (to the narrative's "
-                "precision)" + (f"; {exact} is within one unit of its last digit, as a "
-                                "figure worked from rounded ones is" if near else ""),
+                measure, f"说明称{figure.subject} {figure.amount_wan}万元（“{figure.quote}”），"
+                f"{title(table.split('/')[0])}按说明的位数印 {actual}" + (
+                    f"；表中精确数 {exact} 与之只差末位一个单位，是由四舍五入后的数算出的"
+                    if near else ""),
                 figure.location, "warning" if near else "error")
     for change in changes:
         _implied_base(c, change)
@@ -315,8 +319,8 @@ def narrative(c: Checker, figures: list[StatedFigure], changes: list[StatedChang
         places = Decimal(1).scaleb(change.change_pct.as_tuple().exponent)
         computed = (change.change_wan / base * 100).quantize(places, ROUND_HALF_UP)
         c.equal("stated_percent", computed, change.change_pct, "", change.subject, "change_pct",
-                f"{change.subject}: {change.change_wan}万元 on {base}万元 is {computed}%, "
-                f"the narrative states {change.change_pct}%", change.location, "warning")
+                f"{change.subject}：{base}万元增减 {change.change_wan}万元为 {computed}%，"
+                f"说明称 {change.change_pct}%", change.location, "warning")
 
 
 def _implied_base(c: Checker, change: StatedChange) -> None:
@@ -329,9 +333,9 @@ def _implied_base(c: Checker, change: StatedChange) -> None:
         c.findings.append(Finding(
             c.doc_id, "stated_change_base", "error", "", change.subject, "change_wan",
             change.amount_wan, change.change_wan,
-            f"{change.subject}: {change.amount_wan}万元 {change.compared_to}"
-            f"{'增加' if change.change_wan > 0 else '减少'}{abs(change.change_wan)}万元 implies "
-            f"{base}万元 before (“{change.quote}”)", change.location))
+            f"{change.subject}：{change.amount_wan}万元，较{change.compared_to}"
+            f"{'增加' if change.change_wan > 0 else '减少'}{abs(change.change_wan)}万元，"
+            f"则{change.compared_to}应为 {base}万元，不可能（“{change.quote}”）", change.location))
 
 
 def performance(c: Checker, projects: list[Project], targets: list[Target]) -> None:
@@ -345,18 +349,20 @@ def performance(c: Checker, projects: list[Project], targets: list[Target]) -> N
         if department is not None and units:
             total = sum((p for p in parts if p is not None), ZERO)
             c.equal("units_vs_department", total, department, "expenditure", "合计", measure,
-                    f"the {len(units)} units' {measure} add up to {total}, the department "
-                    f"prints {department}")
+                    f"部门整体支出绩效目标表 {len(units)} 个单位的{column(measure)}合计 {total}，"
+                    f"部门支出总表印 {department}")
     for unit in units:
         subtotal = c.value(f"project_performance:{unit}:project")
         if subtotal is not None:
             unit_project = c.value(f"department_performance:{unit}:project") or ZERO
             c.equal("projects_vs_units", unit_project, subtotal, "project_performance", unit,
-                    "project", f"unit {unit}: project spending {subtotal} in 项目支出绩效目标表, "
-                    f"{unit_project} in 部门整体支出绩效目标表")
+                    "project", f"单位{row(c.items, 'department_performance', unit)}的项目支出："
+                    f"项目支出绩效目标表为 {subtotal}，"
+                    f"部门整体支出绩效目标表为 {unit_project}")
             listed = sum((p.amount_wan for p in projects if p.unit_code == unit), ZERO)
             c.equal("projects_vs_units", listed, subtotal, "project_performance", unit, "project",
-                    f"unit {unit}: its projects add up to {listed}, its subtotal is {subtotal}")
+                    f"单位{row(c.items, 'department_performance', unit)}：项目支出绩效目标表所列"
+                    f"项目合计 {listed}，其小计为 {subtotal}")
     _cost_indicators(c, projects, targets)
 
 
@@ -375,11 +381,12 @@ def _cost_indicators(c: Checker, projects: list[Project], targets: list[Target])
         if t.table == "project_performance":
             found = amounts.get((t.unit_code, t.project), [])
             budget = found[0] if len(found) == 1 else None
-            what, measure = f"project {t.project}", "amount"
+            what, measure = f"项目“{t.project}”", "amount"
         elif "基本" in t.level3 or "项目" in t.level3:
             measure = "basic" if "基本" in t.level3 else "project"
             budget = c.value(f"department_performance:{t.unit_code}:{measure}")
-            what = f"unit {t.unit_code} {'基本支出' if measure == 'basic' else '项目支出'}"
+            what = f"单位{row(c.items, 'department_performance', t.unit_code)}的" + (
+                "基本支出" if measure == "basic" else "项目支出")
         else:
             continue
         if budget is None:
@@ -389,8 +396,8 @@ def _cost_indicators(c: Checker, projects: list[Project], targets: list[Target])
         agrees = (value >= shown if cap else value <= shown if floor else value == shown) \
             if whole else value <= budget or cap or floor
         c.equal("cost_indicator", budget, budget if agrees else value, t.table, t.unit_code,
-                measure, f"{t.table} {t.unit_code}: 成本指标 {t.level3} states "
-                f"{t.comparator}{value}万元, {what} is budgeted at {budget}万元", t.location)
+                measure, f"{title(t.table)}：成本指标“{t.level3}”为 {t.comparator}{value}万元，"
+                f"{what}预算为 {budget}万元", t.location)
 
 
 def check_document(doc_id: str, items: list[LineItem], projects: list[Project],

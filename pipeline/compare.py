@@ -118,9 +118,9 @@ def computed_changes(old: Extraction, new: Extraction) -> tuple[
             findings.append(Finding(
                 new.source.doc_id, "stated_vs_computed", "error", table.split("/")[0], key,
                 measure, computed, change.change_wan,
-                f"{change.subject}: the document states {change.change_wan}万元 against "
-                f"{change.compared_to}; {old.source.doc_id} prints {a}, this one {b}, a "
-                f"change of {computed} (“{change.quote}”)", change.location))
+                f"{change.subject}：说明称较{change.compared_to}增减 {change.change_wan}万元；"
+                f"{old.source.doc_id} 印 {a}，本文件印 {b}，实际增减 {computed}"
+                f"（“{change.quote}”）", change.location))
             if change.amount_wan is not None:
                 restated.append(_restated(old, new, ref, a, change))
     return findings, computed_by, restated

@@ -291,3 +291,17 @@ def test_a_statement_may_agree_with_another_reading_but_is_never_compared_with_i
     findings, _ = check.check_document("d", [item("本年收入", "324638.51"),
                                              item("收入总计", "337741.22")], [], [], figures, [])
     assert [(f.check, f.row_key) for f in findings] == [("narrative_vs_table", "本年收入")]
+
+
+def test_findings_name_the_table_row_and_column_by_their_printed_names():
+    _, errors = read("预算03表 支出总表", ("科目编码", "科目名称", "合计", "基本支出", "项目支出"),
+                     ("201", "一般公共服务支出", "10.00", "4.00", "6.00"),
+                     ("20101", "人大事务", "9.00", "4.00", "5.00"))
+    assert [f.message for f in errors] == [
+        "部门支出总表“一般公共服务支出”（201）行“合计”栏印 10.00，其 1 个分项合计 9.00",
+        "部门支出总表“一般公共服务支出”（201）行“项目支出”栏印 6.00，其 1 个分项合计 5.00"]
+    from pipeline import wording
+    assert wording.formula("total = basic + project") == "合计 = 基本支出 + 项目支出"
+    assert [wording.column(m) for m in ("amount", "grand_total", "overseas_budget",
+                                        "上年实户资金余额")] == [
+        "金额", "总计", "因公出国（境）费（预算数）", "上年实户资金余额"]

@@ -18,6 +18,7 @@ from pipeline.identify import organ_name
 from pipeline.model import Finding, LineItem, Project, Table, Target
 from pipeline.normalise.tables import parse_amount, to_wan
 from pipeline.recognise import is_money, norm, templates
+from pipeline.wording import column, table_title
 
 _UNIT_CODE = re.compile(r"^\d{6,}$")
 _WEIGHT = re.compile(r"^\d{1,3}(\.\d+)?$")
@@ -171,8 +172,8 @@ def _put(parsed: Parsed, doc_id: str, table: Table, key: tuple[str, str], label:
     if known.amount_wan != amount:
         parsed.conflicts.append(Finding(
             doc_id, "duplicate_row", "error", table.kind, key[0], key[1], known.amount_wan,
-            amount, f"{table.kind} repeats {key[0]} {key[1]} as {amount} at {where}, "
-            f"{known.location} printed {known.amount_wan}", where))
+            amount, f"{table_title(table.kind)}“{label}”的{column(key[1])}印了两次，金额不同："
+            f"{known.amount_wan}（{known.location}）与 {amount}（{where}）", where))
 
 
 def _enter(got: dict[str, str], context: _Context, table: Table, doc_id: str, where: str,
@@ -210,8 +211,8 @@ def _enter(got: dict[str, str], context: _Context, table: Table, doc_id: str, wh
         elif known.amount_wan != amount:
             parsed.conflicts.append(Finding(
                 doc_id, "duplicate_row", "error", table.kind, context.unit_code, name,
-                known.amount_wan, amount, f"project {name} repeated as {amount} at {where}, "
-                f"{known.location} printed {known.amount_wan}", where))
+                known.amount_wan, amount, f"{table_title(table.kind)}项目“{name}”印了两次，金额"
+                f"不同：{known.amount_wan}（{known.location}）与 {amount}（{where}）", where))
     if "level1" in got or is_unit or name:
         context.level1, context.level2 = got.get("level1", ""), ""
     if "level2" in got:
