@@ -9,7 +9,7 @@ from pipeline import check, contents
 from pipeline.errors import DocumentError
 from pipeline.extract import extract, pdf
 from pipeline.model import Block, Extraction, Finding, LineItem, Source, Table
-from pipeline.normalise import narrative, performance, tables
+from pipeline.normalise import columns, narrative, performance, tables
 from pipeline.recognise import BY_HEADER, recognise_all, templates
 from pipeline.sources import Publisher
 
@@ -192,7 +192,7 @@ def _missing_tables(doc_id: str, found: list, publisher: Publisher) -> list[Find
 def _printed_columns(found: list) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
     """(table, measure) of every measure column the tables print, blank or not, and of those
     printed under a 其中 head."""
-    columns = [(t.kind, c) for t in found if templates()["tables"][t.kind]["layout"] !=
-               "performance" for c in tables.layout_columns(t) if c.role == "measure"]
-    return ({(kind, c.measure) for kind, c in columns},
-            {(kind, c.measure) for kind, c in columns if c.within})
+    printed = [(t.kind, c) for t in found if templates()["tables"][t.kind]["layout"] !=
+               "performance" for c in columns.layout_columns(t) if c.role == "measure"]
+    return ({(kind, c.measure) for kind, c in printed},
+            {(kind, c.measure) for kind, c in printed if c.within})

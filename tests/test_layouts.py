@@ -5,7 +5,7 @@ from decimal import Decimal as D
 
 from pipeline import check
 from pipeline.model import Block
-from pipeline.normalise import narrative, performance, tables
+from pipeline.normalise import columns, narrative, performance, tables
 from pipeline.recognise import recognise
 
 
@@ -20,10 +20,10 @@ def read(title: str, *rows: tuple[str, ...], unit: str = "金额单位：万元"
     assert len(found) == 1, found
     items, problems = tables.line_items("d", found[0])
     assert problems == []
-    columns = [c for c in tables.layout_columns(found[0]) if c.role == "measure"]
+    measures = [c for c in columns.layout_columns(found[0]) if c.role == "measure"]
     findings, _ = check.check_document(
-        "d", items, [], [], [], [], "budget", {(found[0].kind, c.measure) for c in columns},
-        {(found[0].kind, c.measure) for c in columns if c.within})
+        "d", items, [], [], [], [], "budget", {(found[0].kind, c.measure) for c in measures},
+        {(found[0].kind, c.measure) for c in measures if c.within})
     return items, [f for f in findings if f.severity == "error"]
 
 
@@ -80,8 +80,8 @@ def test_a_column_no_template_names_is_read_under_its_printed_header_and_its_uni
 
 
 def test_serial_numbers_and_codes_are_not_taken_for_an_unnamed_amount_column():
-    assert not tables._amounts((("1", "153"), ("2", "153001")), 0)
-    assert tables._amounts((("0.00",), ("1,336,500.00",)), 0)
+    assert not columns._amounts((("1", "153"), ("2", "153001")), 0)
+    assert columns._amounts((("0.00",), ("1,336,500.00",)), 0)
 
 
 def test_a_label_printed_across_two_column_groups_names_the_figure_under_the_second():
