@@ -305,3 +305,19 @@ def test_findings_name_the_table_row_and_column_by_their_printed_names():
     assert [wording.column(m) for m in ("amount", "grand_total", "overseas_budget",
                                         "上年实户资金余额")] == [
         "金额", "总计", "因公出国（境）费（预算数）", "上年实户资金余额"]
+
+
+def test_a_funds_income_and_expenditure_table_is_read_by_its_two_sides():
+    items, errors = read("表92021年部门综合预算政府性基金收支表（不含上年结转）",
+                         ("收 入", "", "支 出", "", "", ""),
+                         ("项 目", "预算数", "支出功能分类科目（按大类）", "预算数",
+                          "部门预算支出经济分类科目（按大类）", "预算数"),
+                         ("一、政府性基金拨款", "16.00", "一、社会保障和就业支出", "16.00",
+                          "一、人员经费和公用经费支出", "1.00"),
+                         ("", "", "", "", "二、专项业务经费支出", "15.00"),
+                         ("收入总计", "16.00", "支出总计", "16.00", "支出总计", "16.00"),
+                         unit="单位：万元")
+    assert {(i.side, i.row_key, i.amount_wan) for i in items if i.row_key.endswith("总计")} == {
+        ("income", "收入总计", D("16.00")), ("expenditure", "支出总计", D("16.00")),
+        ("side", "支出总计", D("16.00"))}  # a side no word heads: named as such
+    assert {i.table for i in items} == {"government_fund_summary"} and errors == []
