@@ -319,5 +319,5 @@ def test_a_funds_income_and_expenditure_table_is_read_by_its_two_sides():
                          unit="单位：万元")
     assert {(i.side, i.row_key, i.amount_wan) for i in items if i.row_key.endswith("总计")} == {
         ("income", "收入总计", D("16.00")), ("expenditure", "支出总计", D("16.00")),
-        ("side", "支出总计", D("16.00"))}  # a side no word heads: named as such
+        ("expenditure_economic", "支出总计", D("16.00"))}  # named by its stub's header
     assert {i.table for i in items} == {"government_fund_summary"} and errors == []

@@ -175,8 +175,10 @@ def _wordy(rows: tuple[tuple[str, ...], ...], index: int) -> bool:
 def _side_name(side: str, header: str, used: set[str]) -> str:
     """A side id not used yet in the table. A table that lists expenditure three times (by
     function, by department and government economic class) names the later sides by the
-    classification their stub column states."""
-    base = side or "side"
+    classification their stub column states; a side no side word heads takes the word its
+    stub's header contains (部门预算支出经济分类科目: expenditure)."""
+    base = side or next((s for s, words in templates()["sides"].items()
+                         if any(w in header for w in words)), "side")
     name = base
     if name in used and "经济" in header:
         name = f"{base}_government_economic" if "政府" in header else f"{base}_economic"
