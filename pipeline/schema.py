@@ -43,9 +43,13 @@ RESOURCES: dict[str, tuple[str, str, list[str], list[tuple[str, str, str, str]]]
         "doc_id", "table", "side", "row_key", "measure"], [
         ("doc_id", S, "文件编号", "所属文件"),
         ("table", S, "表", "标准表编号，如 summary、income、three_public"),
-        ("side", S, "收支方", "收支总表的 income 收入方 / expenditure 支出方；其他表为空"),
-        ("row_key", S, "行键", "有科目编码的行为完整编码（如 2010301），否则为去掉序号的行名"),
-        ("measure", S, "栏目", "栏目编号，如 total 合计、basic 基本支出、project 项目支出"),
+        ("side", S, "收支方", "收支表的 income 收入方 / expenditure 支出方（按功能分类）；同表再列"
+         "的支出方为 expenditure_economic（部门经济分类）、expenditure_government_economic"
+         "（政府经济分类）；其他表为空"),
+        ("row_key", S, "行键", "有科目编码的行为完整编码（如 2010301），否则为去掉序号的行名；"
+         "分块印出的表中第 n 块的行、或再次印出的同一单位编码加 #n（如 2010501#2）"),
+        ("measure", S, "栏目", "栏目编号，如 total 合计、basic 基本支出、project 项目支出；"
+         "模板未收的栏目用印出的栏名（如 上年实户资金余额）"),
         ("code", S, "科目编码", "类款项连写的功能分类或经济分类编码"),
         ("classification", S, "分类", "functional 功能分类 / economic 经济分类 / none"),
         ("label", S, "行名", "表中印出的行名"),
