@@ -230,6 +230,7 @@ def _number_blocks(rows: list[list[LineItem]]) -> list[LineItem]:
                 for i in row]
     return out
 
+
 def _stub_code(stubs: list[str]) -> tuple[str, str]:
     """The code and name of a row whose stub cells carry their codes ('2040601-行政运行' |
     '30101-基本工资' -> '2040601/30101', '行政运行/基本工资'); ('', '') otherwise."""
