@@ -37,10 +37,17 @@ class Checker:
             (i.table, i.side, i.row_key, i.measure): i for i in self.items}
         self.rows: set[tuple[str, str, str]] = {(i.table, i.side, i.row_key) for i in self.items}
         self.measures: set[tuple[str, str]] = {(i.table, i.measure) for i in self.items}
+        self.first: dict[tuple[str, str], LineItem] = {}  # (table, row_key): its first amount
+        for i in self.items:
+            self.first.setdefault((i.table, i.row_key), i)
         self.unnamed: dict[str, set[str]] = defaultdict(set)  # measures no template names
         for table, measure in self.measures:
             if not measure.isascii() and not measure.startswith(WITHIN):  # 其中：… splits one
                 self.unnamed[table].add(measure)
+
+    def row(self, table: str, key: str) -> str:
+        """A row as a finding names it: its printed label, and its code."""
+        return row(self.first.get((table, key)), key)
 
     def value(self, ref: str) -> Decimal | None:
         """'table/side:row_key:measure' -> amount; a blank cell of a printed row is 0."""
@@ -68,8 +75,9 @@ class Checker:
                                      expected, actual, message, location))
 
 
-def _where(items: list[LineItem], table: str, row_key: str) -> str:
-    return next((i.location for i in items if i.table == table and i.row_key == row_key), "")
+def printed_as(amount: Decimal, like: Decimal) -> Decimal:
+    """`amount` to the decimal places `like` is printed with (half up)."""
+    return amount.quantize(Decimal(1).scaleb(like.as_tuple().exponent), ROUND_HALF_UP)
 
 
 def sums_of_parts(c: Checker) -> None:
@@ -91,9 +99,9 @@ def sums_of_parts(c: Checker) -> None:
                 continue
             total = sum((rows[k] for k in parts), ZERO)
             c.equal("sum_of_parts", total, rows[parent], table, parent, measure,
-                    f"{title(table)}{row(c.items, table, parent)}行“{column(measure)}”栏印 "
+                    f"{title(table)}{c.row(table, parent)}行“{column(measure)}”栏印 "
                     f"{rows[parent]}，其 {len(parts)} 个分项合计 {total}",
-                    _where(c.items, table, parent), parts=len(parts))
+                    c.first[(table, parent)].location, parts=len(parts))
 
 
 def _parent(key: str, rows: dict[str, Decimal]) -> str:
@@ -167,7 +175,7 @@ def column_identities(c: Checker) -> None:
                 if expected != got.amount_wan and expected + unnamed == got.amount_wan:
                     expected = got.amount_wan  # a column read under its printed name is a part
                 c.equal("column_identity", expected, got.amount_wan, table, key, total,
-                        f"{title(table)}{row(c.items, table, key)}行：按“{wording.formula(formula)}"
+                        f"{title(table)}{c.row(table, key)}行：按“{wording.formula(formula)}"
                         f"”应为 {expected}，表中印 {got.amount_wan}",
                         got.location, parts=sum(1 for v in values if v))
 
@@ -262,9 +270,8 @@ def cross_tables(c: Checker) -> None:
         left, right = c.value(rule["left"]), c.value(rule["right"])
         if left is None or right is None:
             continue
-        places = Decimal(1).scaleb(max(left.as_tuple().exponent, right.as_tuple().exponent))
-        if left != right and left.quantize(places, ROUND_HALF_UP) == right.quantize(
-                places, ROUND_HALF_UP):
+        coarser = max(left, right, key=lambda v: v.as_tuple().exponent)
+        if printed_as(left, coarser) == printed_as(right, coarser):
             left = right  # equal at the coarser table's printed precision (元 vs 万元)
         table, key, measure = rule["right"].split(":")
         c.equal("cross_table", left, right, table.split("/")[0], key, measure,
@@ -277,7 +284,7 @@ def cross_tables(c: Checker) -> None:
             other = c.index.get((rt, side, key, rm))
             if t == lt and m == lm and item.code and other is not None:
                 c.equal("row_by_row", item.amount_wan, other.amount_wan, rt, key, rm,
-                        f"{rule['name']}：{row(c.items, lt, key)}行在{title(lt)}为 "
+                        f"{rule['name']}：{c.row(lt, key)}行在{title(lt)}为 "
                         f"{item.amount_wan}，在{title(rt)}为 {other.amount_wan}", other.location)
 
 
@@ -290,13 +297,13 @@ def narrative(c: Checker, figures: list[StatedFigure], changes: list[StatedChang
         if not printed:
             continue  # a statement agrees with a `+` reading, it is never compared with it alone
         printed += [(r, v) for r in named if r[0] == "+" and (v := c.value(r[1:])) is not None]
-        places = Decimal(1).scaleb(figure.amount_wan.as_tuple().exponent)
-        shown = [(r, v.quantize(places, ROUND_HALF_UP)) for r, v in printed]
+        shown = [(r, printed_as(v, figure.amount_wan)) for r, v in printed]
         ref, actual = next(((r, v) for r, v in shown if v == figure.amount_wan),
                            next(((r, v) for r, v in shown if v), shown[0]))
         exact = dict(printed)[ref]
         table, key, measure = ref.lstrip("+").split(":")
-        near = exact != actual and abs(exact - figure.amount_wan) < places  # a rounded input
+        unit = Decimal(1).scaleb(figure.amount_wan.as_tuple().exponent)
+        near = exact != actual and abs(exact - figure.amount_wan) < unit  # a rounded input
         c.equal("narrative_vs_table", figure.amount_wan, actual, table.split("/")[0], key,
                 measure, f"说明称{figure.subject} {figure.amount_wan}万元（“{figure.quote}”），"
                 f"{title(table.split('/')[0])}按说明的位数印 {actual}" + (
@@ -316,8 +323,7 @@ def narrative(c: Checker, figures: list[StatedFigure], changes: list[StatedChang
             continue
         if base == 0:
             continue
-        places = Decimal(1).scaleb(change.change_pct.as_tuple().exponent)
-        computed = (change.change_wan / base * 100).quantize(places, ROUND_HALF_UP)
+        computed = printed_as(change.change_wan / base * 100, change.change_pct)
         c.equal("stated_percent", computed, change.change_pct, "", change.subject, "change_pct",
                 f"{change.subject}：{base}万元增减 {change.change_wan}万元为 {computed}%，"
                 f"说明称 {change.change_pct}%", change.location, "warning")
@@ -356,12 +362,12 @@ def performance(c: Checker, projects: list[Project], targets: list[Target]) -> N
         if subtotal is not None:
             unit_project = c.value(f"department_performance:{unit}:project") or ZERO
             c.equal("projects_vs_units", unit_project, subtotal, "project_performance", unit,
-                    "project", f"单位{row(c.items, 'department_performance', unit)}的项目支出："
+                    "project", f"单位{c.row('department_performance', unit)}的项目支出："
                     f"项目支出绩效目标表为 {subtotal}，"
                     f"部门整体支出绩效目标表为 {unit_project}")
             listed = sum((p.amount_wan for p in projects if p.unit_code == unit), ZERO)
             c.equal("projects_vs_units", listed, subtotal, "project_performance", unit, "project",
-                    f"单位{row(c.items, 'department_performance', unit)}：项目支出绩效目标表所列"
+                    f"单位{c.row('department_performance', unit)}：项目支出绩效目标表所列"
                     f"项目合计 {listed}，其小计为 {subtotal}")
     _cost_indicators(c, projects, targets)
 
@@ -373,10 +379,10 @@ def _cost_indicators(c: Checker, projects: list[Project], targets: list[Target])
     amounts: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
     for p in projects:  # units printed by name alone share the code "": ambiguous, not guessed
         amounts[(p.unit_code, p.project)].append(p.amount_wan)
-    costs = [t for t in targets if _AMOUNT_IN.match(t.target.replace(",", "")) and
+    costs = [(t, Decimal(m.group(1))) for t in targets
+             if (m := _AMOUNT_IN.match(t.target.replace(",", ""))) and
              "成本" in t.level1 + t.level2 and "万元" in t.measure_unit + t.target]
-    for t in costs:
-        value = Decimal(_AMOUNT_IN.match(t.target.replace(",", "")).group(1))
+    for t, value in costs:
         whole = "总" in t.level3
         if t.table == "project_performance":
             found = amounts.get((t.unit_code, t.project), [])
@@ -385,13 +391,13 @@ def _cost_indicators(c: Checker, projects: list[Project], targets: list[Target])
         elif "基本" in t.level3 or "项目" in t.level3:
             measure = "basic" if "基本" in t.level3 else "project"
             budget = c.value(f"department_performance:{t.unit_code}:{measure}")
-            what = f"单位{row(c.items, 'department_performance', t.unit_code)}的" + (
+            what = f"单位{c.row('department_performance', t.unit_code)}的" + (
                 "基本支出" if measure == "basic" else "项目支出")
         else:
             continue
         if budget is None:
             continue
-        shown = budget.quantize(Decimal(1).scaleb(value.as_tuple().exponent), ROUND_HALF_UP)
+        shown = printed_as(budget, value)
         cap, floor = norm(t.comparator) in ("≤", "<", "＜"), norm(t.comparator) in ("≥", ">", "＞")
         agrees = (value >= shown if cap else value <= shown if floor else value == shown) \
             if whole else value <= budget or cap or floor

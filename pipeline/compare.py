@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from deepdiff import DeepDiff
 
-from pipeline.check import Checker
+from pipeline.check import Checker, printed_as
 from pipeline.model import Extraction, Finding, LineItem, StatedChange
 from pipeline.recognise import templates
 
@@ -110,8 +110,7 @@ def computed_changes(old: Extraction, new: Extraction) -> tuple[
         if pair is None:
             continue
         ref, a, b = pair
-        places = Decimal(1).scaleb(change.change_wan.as_tuple().exponent)
-        computed = (b - a).quantize(places, ROUND_HALF_UP)
+        computed = printed_as(b - a, change.change_wan)
         computed_by[(change.subject, change.compared_to, change.location)] = b - a
         if computed != change.change_wan:
             table, key, measure = ref.split(":")

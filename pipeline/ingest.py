@@ -47,14 +47,15 @@ class _File:
 def _read_identity(path: Path, given: Overrides, registry: dict) -> _File:
     data = _read(path)
     media_type = sniff(data)
+    later: list = []
     if media_type == PDF:
-        blocks, title = pdf.opening(data, str(path)), pdf.metadata_title(data)
+        (blocks, later), title = pdf.opening(data, str(path)), pdf.metadata_title(data)
         unreadable = "" if blocks else pdf.scanned(pdf.page_count(data, str(path)))
     else:
         blocks, title, unreadable = extract(data, media_type, str(path)), "", ""
     found = identify(blocks, title, path.stem)
-    if media_type == PDF and blocks and not found.publisher:  # a label deeper in (绩效目标表)
-        found = _fill(found, identify(pdf.opening(data, str(path), count=None)))
+    if blocks and later and not found.publisher:  # a label deeper in (部门整体支出绩效目标表)
+        found = _fill(found, identify(blocks + later))
     chosen = {f: getattr(given, f) for f in ("publisher", "fiscal_year", "kind", "scope")
               if getattr(given, f)}
     if given.publisher_id and not (given.publisher or found.publisher):

@@ -4,7 +4,6 @@ standard title, a row by its printed label (and code), a column by its printed h
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 from pipeline.model import LineItem
 from pipeline.recognise import templates
@@ -34,9 +33,8 @@ def column(measure: str) -> str:
     return ("总计" if grand and measure == "total" else name) + suffix
 
 
-def row(items: Iterable[LineItem], table: str, key: str) -> str:
+def row(found: LineItem | None, key: str) -> str:
     """“行政运行”（2010301）: the printed label of a row, with its code where it has one."""
-    found = next((i for i in items if i.table == table and i.row_key == key), None)
     if found is None or not found.label:
         return f"“{key}”"
     return f"“{found.label}”（{key}）" if found.code or key != found.label else f"“{found.label}”"

@@ -251,12 +251,15 @@ def _readable(data: bytes, name: str) -> tuple[list[tuple[str, int]], list[int]]
     return pages, blank
 
 
-def opening(data: bytes, name: str = "document.pdf", count: int | None = 8) -> list[Block]:
-    """The lines of the first pages (all with count=None), each a block, without the table
-    finder: enough to tell who published what (cover, title, 部门名称). A scan yields none."""
-    pages = page_texts(data, name)
-    return [Block("paragraph", text=line, where=f"page {i + 1}")
-            for i, (text, _) in enumerate(pages[:count]) for line in _lines(text)]
+def opening(data: bytes, name: str = "document.pdf", count: int = 8
+            ) -> tuple[list[Block], list[Block]]:
+    """The lines of the first pages, each a block, without the table finder: enough to tell
+    who published what (cover, title, 部门名称); and the lines of the pages after them, for
+    a label printed deeper in. A scan yields none."""
+    lines = [[Block("paragraph", text=line, where=f"page {i + 1}") for line in _lines(text)]
+             for i, (text, _) in enumerate(page_texts(data, name))]
+    return ([b for page in lines[:count] for b in page],
+            [b for page in lines[count:] for b in page])
 
 
 def page_count(data: bytes, name: str) -> int:

@@ -16,7 +16,7 @@ from functools import cache
 
 from pipeline.identify import organ_name
 from pipeline.model import Finding, LineItem, Project, Table, Target
-from pipeline.normalise.tables import parse_amount, to_wan
+from pipeline.normalise.tables import numbered, parse_amount, to_wan
 from pipeline.recognise import is_money, norm, templates
 from pipeline.wording import column, table_title
 
@@ -114,6 +114,11 @@ class _Context:
     level1: str = ""
     level2: str = ""
 
+    @property
+    def unit(self) -> str:
+        """The unit's code, or its printed name where it has none."""
+        return self.unit_code or self.unit_name
+
 
 @dataclass
 class Parsed:
@@ -193,8 +198,7 @@ def _enter(got: dict[str, str], context: _Context, table: Table, doc_id: str, wh
         context.unit_name = context.unit_name or name
         money = _split_by_nature(money, templates()["performance"][table.kind]["fields"])
         for measure, text in money.items():
-            key = (context.unit_code or context.unit_name,
-                   "project" if measure == "amount" else measure)
+            key = (context.unit, "project" if measure == "amount" else measure)
             _put(parsed, doc_id, table, key, context.unit_name, text, where)
         context.project, context.goal = "", got.get("goal", "")
     elif name and "amount" in got:
@@ -202,10 +206,11 @@ def _enter(got: dict[str, str], context: _Context, table: Table, doc_id: str, wh
         context.project, context.goal = name, got.get("goal", "")
         project = Project(doc_id, context.unit_code, context.unit_name, name, amount,
                           context.goal, where)
-        known = parsed.projects.setdefault((context.unit_code or context.unit_name, name),
-                                           project)
-        if known is not project and not context.unit_code and not context.unit_name:
-            name = _next_number(parsed.projects, name)  # a table of unnamed units' blocks
+        known = parsed.projects.setdefault((context.unit, name), project)
+        if known is not project and not context.unit:
+            # a table that names no units (北京) prints one block per unit: the same project
+            # printed again is another unit's, `name#2`
+            name = numbered(name, lambda k: ("", k) not in parsed.projects)
             context.project = name
             parsed.projects[("", name)] = replace(project, project=name)
         elif known.amount_wan != amount:
@@ -217,15 +222,6 @@ def _enter(got: dict[str, str], context: _Context, table: Table, doc_id: str, wh
         context.level1, context.level2 = got.get("level1", ""), ""
     if "level2" in got:
         context.level2 = got["level2"]
-
-
-def _next_number(projects: dict[tuple[str, str], Project], name: str) -> str:
-    """A table that names no units (北京 项目支出绩效目标表) prints one block per unit: the same
-    project printed again is another unit's, numbered `name#2`, `name#3`."""
-    number = 2
-    while ("", f"{name}#{number}") in projects:
-        number += 1
-    return f"{name}#{number}"
 
 
 def _split_by_nature(money: dict[str, str], fields_order: list[str]) -> dict[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -78,10 +79,8 @@ class _Keys:
         key = row_key(label)
         used = self.used.setdefault(side, set())
         if (key, row) not in used and any(k == key for k, r in used if r != row):
-            base = key = f"{self.group.get(side, '')}/{key}"  # a repeated label is no group
-            number = 2
-            while any(k == key for k, r in used if r != row):  # printed again in one group
-                key, number = f"{base}#{number}", number + 1
+            key = numbered(f"{self.group.get(side, '')}/{key}",  # a repeated label is no group
+                           lambda k: not any(u == k for u, r in used if r != row))
         elif key and not NUMBERED.match(norm(label)) and "计" not in key:
             self.group[side] = key
         used.add((key, row))
@@ -90,10 +89,16 @@ class _Keys:
     def unit(self, side: str, code: str, row: int) -> str:
         """A unit code printed on two rows for two units (西安 153002 交通管理支队 and
         交通警察支队): the later row is `code#2`."""
-        used, key, number = self.units.setdefault(side, {}), code, 2
-        while used.setdefault(key, row) != row:
-            key, number = f"{code}#{number}", number + 1
-        return key
+        used = self.units.setdefault(side, {})
+        return numbered(code, lambda k: used.setdefault(k, row) == row)
+
+
+def numbered(base: str, free: Callable[[str], bool]) -> str:
+    """`base`, or `base#2`, `base#3`… the first that is `free`: one key printed again."""
+    key, number = base, 2
+    while not free(key):
+        key, number = f"{base}#{number}", number + 1
+    return key
 
 
 def repair_wrapped_labels(rows: list[tuple[str, ...]], columns: list[Column]
