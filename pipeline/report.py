@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pipeline.compare import Change
 from pipeline.model import Extraction, Finding, StatedChange
+from pipeline.wording import column, place, table_title
 
 KIND_TITLES = {"budget": "部门预算", "final_accounts": "部门决算"}
 HEADLINE_ORDER = ["收入", "支出", "“三公”经费", "机关运行经费", "一般公共预算拨款", "基本支出",
@@ -108,14 +109,16 @@ def render(summary: DocumentSummary) -> str:
         lines += ["| 核对 | 表 | 行 | 栏目 | 应为 | 实为 | 位置 | 说明 |",
                   "|---|---|---|---|---|---|---|---|"]
         for f in summary.findings:
-            cells = [CHECK_TITLES.get(f.check, f.check), f.table, f.row_key, f.measure,
+            cells = [CHECK_TITLES.get(f.check, f.check), f.table and table_title(f.table),
+                     f.row_key, f.measure and column(f.measure),
                      "" if f.expected is None else format(f.expected, "f"),
-                     "" if f.actual is None else format(f.actual, "f"), f.location, f.message]
+                     "" if f.actual is None else format(f.actual, "f"), place(f.location),
+                     f.message]
             lines.append("| " + " | ".join(_escape(c) for c in cells) + " |")
         lines.append("")
     if summary.headlines:
         lines += ["## 原文", ""]
-        lines += [f"- {c.subject}（{c.location}）：“{c.quote}”" for c in summary.headlines]
+        lines += [f"- {c.subject}（{place(c.location)}）：“{c.quote}”" for c in summary.headlines]
         lines.append("")
     counts = "，".join(f"{name} {n}" for name, n in summary.counts)
     lines += ["## 来源", "",
@@ -152,7 +155,7 @@ def changes_table(changes: tuple[Change, ...]) -> list[str]:
                   "|---|---|---|---|---|---|---|---|"]
         for c in chosen[:MAX_ROWS]:
             row = f"{c.row_key} {c.label}" if c.row_key.isdigit() else (c.label or c.row_key)
-            cells = [c.table, row, c.measure, _number(c.amount_from),
+            cells = [table_title(c.table), row, column(c.measure), _number(c.amount_from),
                      _number(c.amount_to), _number(c.change_wan),
                      "" if c.change_pct is None else signed_pct(c.change_pct), c.significance]
             lines.append("| " + " | ".join(_escape(x) for x in cells) + " |")

@@ -43,3 +43,12 @@ def row(found: LineItem | None, key: str) -> str:
 def formula(text: str) -> str:
     """'total = basic + project' as 合计 = 基本支出 + 项目支出."""
     return re.sub(r"[a-z_]+", lambda m: column(m.group()), text)
+
+
+_PLACE = re.compile(r"\b(page|line) (\d+)")
+
+
+def place(location: str) -> str:
+    """'x.pdf: page 9' as x.pdf 第 9 页, 'line 9' as 第 9 行: where in the original."""
+    return _PLACE.sub(lambda m: f"第 {m.group(2)} {'页' if m.group(1) == 'page' else '行'}",
+                      location).replace(": 第", " 第")

@@ -115,10 +115,10 @@ def test_diff_and_report_between_two_years_of_one_publisher(project):
                     "--root", str(project))
     assert result.exit_code == 0, result.output
     assert "## 与上年文件比较（changsha-xzspj-2022-budget）" in result.output
-    assert "| three_public | 合计 | total | 16.20 | 18.34 | 2.14 | +13.21% | table three_public |" \
+    assert "| 一般公共预算“三公”经费支出表 | 合计 | 合计 | 16.20 | 18.34 | 2.14 | +13.21% | table three_public |" \
         in result.output
     report = (project / "reports/changsha-xzspj/2023-budget.md").read_text(encoding="utf-8")
-    assert "| three_public | 合计 | reception | 5.56 | 7.70 | 2.14 | +38.49% |" in report
+    assert "| 一般公共预算“三公”经费支出表 | 合计 | 公务接待费 | 5.56 | 7.70 | 2.14 | +38.49% |" in report
     assert invoke("report", "--root", str(project)).output == "reports: unchanged\n"
     stated = (project / "data/stated_changes.csv").read_text(encoding="utf-8")
     assert "“三公”经费,18.34,2.14,,2022年,,2.14," in stated  # stated, and computed from tables

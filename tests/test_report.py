@@ -39,11 +39,11 @@ def test_the_report_renders_exactly():
 
 | 核对 | 表 | 行 | 栏目 | 应为 | 实为 | 位置 | 说明 |
 |---|---|---|---|---|---|---|---|
-| 合计与分项 | income | 201 | total | 3.00 | 3.10 | line 9 | income 201 total: printed 3.10, its 2 parts add up to 3.00 |
+| 合计与分项 | 部门收入总表 | 201 | 合计 | 3.00 | 3.10 | 第 9 行 | income 201 total: printed 3.10, its 2 parts add up to 3.00 |
 
 ## 原文
 
-- 收入（line 1）：“收入原句。”
+- 收入（第 1 行）：“收入原句。”
 
 ## 来源
 
@@ -63,7 +63,7 @@ def test_the_sample_report_opens_with_the_stated_drop_and_the_three_public_incre
     assert lines[0] == "# 长沙市行政审批服务局 2023年部门预算"
     assert lines[4] == "- 收入5073.08万元，较上年减少199.05万元（−3.78%）。"
     assert "- “三公”经费18.34万元，较2022年增加2.14万元。" in lines[5:8]
-    assert "| 成本指标与预算 | department_performance | 152003 | project | 1955.15 | 3473.12 |" \
+    assert "| 成本指标与预算 | 部门整体支出绩效目标表 | 152003 | 项目支出 | 1955.15 | 3473.12 |" \
         in text
 
 
@@ -77,7 +77,7 @@ def test_significant_changes_against_last_year_are_tabled():
     assert changes_table((yearly,)) == [
         "## 与上年文件比较（p-2023-budget）", "", "重要变化 1 项。", "",
         "| 表 | 行 | 栏目 | 原 | 新 | 增减 | 幅度 | 规则 |", "|---|---|---|---|---|---|---|---|",
-        "| three_public | 合计 | total | 22.91 | 47.91 | 25.00 | +109.12% | table three_public |",
+        "| 一般公共预算“三公”经费支出表 | 合计 | 合计 | 22.91 | 47.91 | 25.00 | +109.12% | table three_public |",
         ""]
 
 
