@@ -20,7 +20,8 @@ CHECK_TITLES = {
     "stated_percent": "增减幅度", "units_vs_department": "单位与部门",
     "projects_vs_units": "项目与单位", "cost_indicator": "成本指标与预算",
     "duplicate_row": "重复行", "unread_table": "未能读取的表", "listed_table": "目录所列未读表",
-    "extraction": "读取提示",
+    "extraction": "读取提示", "unread_column": "未逐条读取的栏",
+    "stated_change_base": "自述增减与上年数", "stated_vs_computed": "自述增减与两年表格",
 }
 MINUS = "\u2212"
 
