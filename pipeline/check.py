@@ -84,16 +84,17 @@ def sums_of_parts(c: Checker) -> None:
     """Coded tables: each row = the rows it directly contains (类 its 款, 款 its 项; a row
     classified several ways contains the rows whose every code extends its own), per
     measure and per block of a table printed in blocks (`code#n`); 合计 = the top rows of
-    every block."""
+    every block. Outline tables: each row = the rows printed under it (`key/…`)."""
     by_table: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(dict)
     for item in c.items:
-        if item.code or item.row_key == "合计":
+        if item.code or item.row_key == "合计" or _layout(item.table) == "outline":
             by_table[(item.table, item.measure)][item.row_key] = item.amount_wan
     for (table, measure), rows in by_table.items():
+        parent_of = _outline_parent if _layout(table) == "outline" else _parent
         children: dict[str, list[str]] = defaultdict(list)
         for key in rows:
             if key != "合计":
-                children[_parent(key, rows)].append(key)
+                children[parent_of(key, rows)].append(key)
         for parent, parts in children.items():
             if parent not in rows:
                 continue
@@ -102,6 +103,10 @@ def sums_of_parts(c: Checker) -> None:
                     f"{title(table)}{c.row(table, parent)}行“{column(measure)}”栏印 "
                     f"{rows[parent]}，其 {len(parts)} 个分项合计 {total}",
                     c.first[(table, parent)].location, parts=len(parts))
+
+
+def _layout(table: str) -> str:
+    return templates()["tables"][table]["layout"]
 
 
 def _parent(key: str, rows: dict[str, Decimal]) -> str:
@@ -117,11 +122,17 @@ def _parent(key: str, rows: dict[str, Decimal]) -> str:
     return "合计"
 
 
+def _outline_parent(key: str, rows: dict[str, Decimal]) -> str:
+    """The longest other row key that the key extends by '/…'; 合计 for a top row."""
+    cuts = [i for i, char in enumerate(key) if char == "/"]
+    return next((key[:i] for i in reversed(cuts) if key[:i] in rows), "合计")
+
+
 def labelled_totals(c: Checker) -> None:
     """Tables of named rows (三公经费表): the 合计 row = the sum of the other rows."""
     by_measure: dict[tuple[str, str], list[LineItem]] = defaultdict(list)
     for item in c.items:
-        if templates()["tables"][item.table]["layout"] == "labelled":
+        if _layout(item.table) == "labelled":
             by_measure[(item.table, item.measure)].append(item)
     for items in by_measure.values():
         total = next((i for i in items if i.row_key == "合计"), None)

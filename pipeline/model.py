@@ -72,6 +72,7 @@ class Table:
     row_where: tuple[str, ...]
     where: str
     columns_x: tuple[tuple[float, float], ...] = ()
+    lost: tuple[str, ...] = ()  # lines of the table printed outside its ruling, not read
 
 
 @dataclass(frozen=True)

@@ -161,6 +161,8 @@ def recognise_all(blocks: list[Block], name: str
     skipped: list[str] = []
     title: tuple[str, str] | None = None
     unit, fresh, title_page, unknown = "", False, "", False  # "": no unit line seen yet
+    loose: list[Block] = []  # lines with figures between the pages of one table
+    lost: dict[str, list[str]] = {}
     for block in blocks:
         lead = _title_rows(block) if block.kind == "table" else 0
         if lead:
@@ -180,6 +182,9 @@ def recognise_all(blocks: list[Block], name: str
                 not any(is_header_word(c) for row in header for c in row)
             if title is not None and (near or not header or header == headers.get(title[0])
                                       or unheaded):
+                if loose and fragments and fragments[-1][0] == title[0]:
+                    lost.setdefault(title[0], []).extend(b.where + "：" + b.text for b in loose)
+                loose = []
                 fragments.append((title[0], title[1], unit, block, unheaded))
                 headers.setdefault(title[0], header)
                 if len(header) == len(block.rows):  # only the head of the table on this page
@@ -202,9 +207,13 @@ def recognise_all(blocks: list[Block], name: str
         if spilled is not None and title is not None and fragments[-1][0] == title[0]:
             fragments.append((title[0], title[1], unit, spilled, True))
             continue
+        if title is not None and fragments and fragments[-1][0] == title[0] and \
+                _page_number(block.where) > _page_number(fragments[-1][3].where) and \
+                _WRITTEN_FIGURE.search(block.text):
+            loose.append(block)  # a row outside the ruling, if the table goes on after it
         kind = table_kind(block.text) if _TITLE_END.search(_title_part(block.text)) else None
         if kind is not None and len(norm(block.text)) <= 60:
-            title, unit, fresh = (kind, block.text), "", True
+            title, unit, fresh, loose = (kind, block.text), "", True, []
             title_page, unknown = _page(block.where), False
         elif block.kind == "heading" or (_TITLE_END.search(_title_part(block.text))
                                           and len(norm(block.text)) <= 60
@@ -219,7 +228,7 @@ def recognise_all(blocks: list[Block], name: str
     stated = Counter(f[2] for f in fragments if f[2])
     usual = stated.most_common(1)[0][0] if stated else "万元"  # the document's own convention
     tables, problems = _stitch([(k, t, u or usual, b, a) for k, t, u, b, a in fragments])
-    return tables, skipped, problems
+    return [replace(t, lost=tuple(lost.get(t.kind, ()))) for t in tables], skipped, problems
 
 
 BY_HEADER = "（按表头识别）"  # the title of a table recognised by its header and rows
@@ -246,6 +255,7 @@ def by_header(header: list[tuple[str, ...]], rows: tuple[tuple[str, ...], ...]) 
     return None
 
 
+_WRITTEN_FIGURE = re.compile(r"\d[\d,]*\.\d{2}(?!\d*%)")
 _FIGURES = re.compile(r"^(\S+?)((?:\s+-?\d[\d,]*(?:\.\d+)?)+)$")
 
 
@@ -254,8 +264,9 @@ def _spilled_row(block: Block, last: Block | None) -> Block | None:
     ruling ('合计 156,211,123 99,706,020 56,505,103'): a line with a label and as many
     figures as the table's last row has, laid into the same columns."""
     found = _FIGURES.match(block.text.strip()) if block.kind == "paragraph" else None
-    if found is None or last is None or not last.rows or _page(block.where) == _page(last.where):
-        return None
+    if found is None or last is None or not last.rows or \
+            _page_number(block.where) != _page_number(last.where) + 1:
+        return None  # only the page after the table's last one
     figures = found.group(2).split()
     row = last.rows[-1]
     label = next((i for i, c in enumerate(row) if c and not is_money(c)), None)
@@ -292,6 +303,11 @@ def _title_rows(block: Block) -> int:
         elif titled:
             titled = index + 1 if _UNIT.search(norm(" ".join(cells))) else titled
     return titled
+
+
+def _page_number(where: str) -> int:
+    found = re.match(r"(?:.*: )?page (\d+)", where)
+    return int(found.group(1)) if found else -1
 
 
 def _page(where: str) -> str:

@@ -321,3 +321,91 @@ def test_a_funds_income_and_expenditure_table_is_read_by_its_two_sides():
         ("income", "收入总计", D("16.00")), ("expenditure", "支出总计", D("16.00")),
         ("expenditure_economic", "支出总计", D("16.00"))}  # named by its stub's header
     assert {i.table for i in items} == {"government_fund_summary"} and errors == []
+
+
+PROCUREMENT_HEAD = (("采购品目大类", "专项名称", "经济科目", "采购品目名称", "采购组织形式", "资金来源", "", "总计"),
+                    ("", "", "", "", "", "一般公共预算资金", "其他资金", ""))
+
+
+def test_a_procurement_outline_nests_rows_by_the_column_they_begin_in():
+    rows = [*PROCUREMENT_HEAD,
+            ("合计", "", "", "", "", "17.00", "", "17.00"),
+            ("货物", "", "", "", "", "5.00", "", "5.00"),
+            ("苏州市审计局", "", "", "", "", "5.00", "", "5.00"),
+            ("", "定额", "办公费", "复印纸", "集中采购", "1.00", "", "1.00"),
+            ("", "设备购置", "办公设备购置", "便携式计算机", "集中采购", "4.00", "", "4.00"),
+            ("服务", "", "", "", "", "12.00", "", "12.00"),
+            ("无锡市水利局", "", "", "", "", "12.00", "", "12.00"),
+            ("（本级）", "", "", "", "", "", "", ""),  # the end of the label above, wrapped
+            ("", "物业管理费", "物业管理费", "物业管理服务", "分散采购", "12.00", "", "12.00")]
+    items, errors = read("公开13表 政府采购支出表", *rows)
+    assert amounts(items, "total") == {
+        "合计": D("17.00"), "货物": D("5.00"), "货物/苏州市审计局": D("5.00"),
+        "货物/苏州市审计局/定额/办公费/复印纸/集中采购": D("1.00"),
+        "货物/苏州市审计局/设备购置/办公设备购置/便携式计算机/集中采购": D("4.00"),
+        "服务": D("12.00"), "服务/无锡市水利局（本级）": D("12.00"),
+        "服务/无锡市水利局（本级）/物业管理费/物业管理费/物业管理服务/分散采购": D("12.00")}
+    assert errors == []
+    rows[6] = ("", "设备购置", "办公设备购置", "便携式计算机", "集中采购", "4.50", "", "4.50")
+    _, errors = read("公开13表 政府采购支出表", *rows)
+    assert {(f.check, f.row_key, f.measure) for f in errors} == {
+        ("sum_of_parts", "货物/苏州市审计局", m) for m in ("total", "general_budget")}
+
+
+def test_an_outline_row_whose_levels_share_a_line_heads_the_rows_below_it():
+    # 专项 and its first 经济科目 on one line; the next 经济科目 of the same 专项 below it
+    items, errors = read("十二、政府采购支出预算表",
+                         ("采购品目大", "专项名称", "经济科目", "采购物品名称", "采购组织形式", "总计"),
+                         ("类", "", "", "", "", ""),
+                         ("合计", "", "", "", "", "30.00"),
+                         ("三、服务C", "", "", "", "", "30.00"),
+                         ("", "案件审判经费", "维修（护）费", "", "", "20.00"),
+                         ("", "", "", "运行维护服务", "分散自行组织", "20.00"),
+                         ("", "", "会议费", "", "", "10.00"),
+                         ("", "", "", "会议服务", "分散自行组织", "10.00"))
+    assert amounts(items, "total")["服务/案件审判经费/会议费"] == D("10.00")
+    assert "服务/案件审判经费/会议费/会议服务/分散自行组织" in amounts(items, "total")
+    assert errors == []  # 服务 = its two 经济科目; each 经济科目 = its 品目
+
+
+def test_rows_printed_alike_in_a_flat_outline_are_keyed_apart_and_summed():
+    head = ("指导性目录", "", "", "预算金额")
+    rows = [head, ("一级", "二级", "三级", ""), ("合 计", "", "", "7.00"),
+            ("01-公共服务", "0101-公共安全服务", "公共安全保障服务", "3.00"),
+            ("01-公共服务", "0101-公共安全服务", "公共安全保障服务", "4.00")]
+    items, errors = read("预算11表 财政拨款政府购买服务明细表", *rows)
+    assert amounts(items, "amount") == {
+        "合计": D("7.00"), "01-公共服务/0101-公共安全服务/公共安全保障服务": D("3.00"),
+        "01-公共服务/0101-公共安全服务/公共安全保障服务#2": D("4.00")}
+    assert errors == []
+    rows[-1] = ("01-公共服务", "0101-公共安全服务", "公共安全保障服务", "5.00")
+    assert [f.row_key for f in read("预算11表 财政拨款政府购买服务明细表", *rows)[1]] == ["合计"]
+
+
+def test_the_narratives_procurement_figures_are_checked_against_the_table():
+    items, _ = read("预算10表 政府采购预算明细表", ("采购类别", "金额"),
+                    ("A-货物", "2.000000"), ("C-服务", "8.500000"), ("合 计", "10.500000"))
+    assert set(amounts(items, "amount")) == {"货物", "服务", "合计"}
+    figures = narrative.figures(paragraph(
+        "2026年本部门政府采购预算总额10.50万元，其中：政府采购货物预算2.00万元，"
+        "政府采购工程预算0万元，拟采购服务支出8.60万元。"))
+    assert [(f.subject, f.amount_wan) for f in figures] == [
+        ("政府采购", D("10.50")), ("政府采购货物", D("2.00")), ("政府采购工程", D("0")),
+        ("政府采购服务", D("8.60"))]
+    findings, _ = check.check_document("d", items, [], [], figures, [])
+    assert [(f.check, f.row_key) for f in findings if f.severity == "error"] == [
+        ("narrative_vs_table", "服务")]
+
+
+def test_a_row_printed_outside_the_ruling_between_pages_withholds_the_table_not_a_guess():
+    head = ("项目", "金额")
+    blocks = [Block("paragraph", text="三公经费支出预算表", where="page 3"),
+              grid(head, ("公务接待费", "1.00"), where="page 3"),
+              Block("paragraph", text="因公出国（境） 2.00费", where="page 4"),  # no ruling
+              grid(("公务用车购置及运行费", "3.00"), ("合计", "6.00"), where="page 4")]
+    found = recognise(blocks, "t")
+    assert [t.lost for t in found] == [("page 4：因公出国（境） 2.00费",)]
+    items, problems = tables.line_items("d", found[0])
+    assert problems == ["表格线外的一行未能读取（page 4：因公出国（境） 2.00费）"]
+    blocks[2] = Block("paragraph", text="XX局2026年部门预算", where="page 4")  # a running head
+    assert [t.lost for t in recognise(blocks, "t")] == [()]

@@ -64,7 +64,9 @@ def test_titles_are_recognised_however_they_are_numbered_and_worded():
     # a subject decides the table whatever else the title names
     assert table_kind("八、财政拨款安排的行政经费及“三公”经费预算表") == "three_public"
     assert table_kind("政府性基金预算财政拨款支出预算表") == "government_fund"
-    assert table_kind("十、政府采购预算明细表") is None
+    assert table_kind("十、政府采购预算明细表") == "procurement"
+    assert table_kind("十一、财政拨款政府购买服务明细表") == "purchased_services"
+    assert table_kind("十四、专项或共同事权转移支付绩效目标表") is None
 
 
 def grid(*rows: tuple[str, ...], where: str = "page 3"):
@@ -96,8 +98,8 @@ def test_a_table_without_a_title_is_known_by_its_header_and_rows():
     assert [(t.kind, t.title) for t in found] == [("summary", BY_HEADER),
                                                   ("expenditure", BY_HEADER)]
     # after the title of a table no template knows, a grid is that table's, not guessed
-    assert recognise([Block("paragraph", text="十、政府采购预算明细表", where="page 2"),
-                      coded], "t") == []
+    assert recognise([Block("paragraph", text="十四、专项或共同事权转移支付绩效目标表",
+                            where="page 2"), coded], "t") == []
 
 
 def test_the_contents_page_lists_the_tables_to_read():
@@ -106,11 +108,11 @@ def test_the_contents_page_lists_the_tables_to_read():
 
     page = [Block("paragraph", text=t, where="page 2") for t in (
         "目 录", "第一部分 部门概况", "第二部分 2026年部门预算表", "一、收支总表 ........ 5",
-        "二、收入总表", "十、政府采购预算明细表", "十一、财政拨款政府购买服务明细表")]
+        "二、收入总表", "十、政府采购预算明细表", "十四、专项或共同事权转移支付绩效目标表")]
     body = [Block("paragraph", text="第一部分 部门概况", where="page 3")]
     assert listed_tables(page + body) == [("一、收支总表", "summary"), ("二、收入总表", "income"),
-                                          ("十、政府采购预算明细表", ""),
-                                          ("十一、财政拨款政府购买服务明细表", "")]
+                                          ("十、政府采购预算明细表", "procurement"),
+                                          ("十四、专项或共同事权转移支付绩效目标表", "")]
 
 
 def test_amounts_as_printed_anywhere():

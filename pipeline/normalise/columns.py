@@ -135,7 +135,8 @@ def layout_columns(table: Table) -> list[Column]:
     columns = [column_of(path) for path in paths]
     last_measure = max((i for i, c in enumerate(columns) if c.role == "measure"), default=-1)
     for index, column in enumerate(columns):
-        if not column.role and index < last_measure and _wordy(table.rows, index):
+        if not column.role and index < last_measure and _wordy(table.rows, index) or \
+                column.role.startswith("code") and _no_digits(table.rows, index):
             columns[index] = Column("label", header=column.header)
         elif not column.role and _amounts(table.rows, index) and paths[index] and not any(
                 word in column.header for word in templates()["memo"]["words"]):
@@ -170,6 +171,13 @@ def _wordy(rows: tuple[tuple[str, ...], ...], index: int) -> bool:
     cells = [r[index] for r in rows if index < len(r) and r[index].strip()]
     words = [c for c in cells if not is_money(c)]
     return bool(words) and len(words) * 2 >= len(cells)
+
+
+def _no_digits(rows: tuple[tuple[str, ...], ...], index: int) -> bool:
+    """A column headed like a code column whose cells hold no codes ('采购品目大' / '类'
+    wrapped over two header cells, over 一、货物): a label column."""
+    cells = [r[index] for r in rows if index < len(r) and r[index].strip()]
+    return bool(cells) and not any(char.isdigit() for cell in cells for char in cell)
 
 
 def _side_name(side: str, header: str, used: set[str]) -> str:

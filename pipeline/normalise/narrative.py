@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from pipeline.model import Block, StatedChange
+from pipeline.recognise import templates
 
 # Subject as written -> subject as recorded. Matched longest first; text is compared with
 # white space removed, quotation marks kept.
@@ -42,7 +43,12 @@ SUBJECTS = {
     "项目支出": "项目支出",
     "收入": "收入",
     "支出": "支出",
+    "政府采购": "政府采购",
 }
+# 政府采购 by 品目大类 of the national catalogue: 政府采购货物(类), 拟采购货物, 货物类采购
+SUBJECTS |= {written.format(category): f"政府采购{category}"
+             for category in templates()["vocabulary"]["procurement_categories"]
+             for written in ("政府采购{}类", "政府采购{}", "拟采购{}", "{}类采购")}
 _SUBJECT = re.compile("|".join(re.escape(s) for s in sorted(SUBJECTS, key=len, reverse=True)))
 _ITEM = re.compile(r"[“\"]([^”\"]{2,80}?（(?:类|款|项)）)[”\"]"
                    r"|^(?:\d+[．.、])?([^，。“”]{2,30}（(?:类|款)）(?:[^，。“”]{0,30}（(?:款|项)）)*"
@@ -59,7 +65,7 @@ _CHANGE = re.compile(
     r"(?:[，,]?(?:增长|下降|上升|减少|降低)了?(?P<pct>\d+(?:\.\d+)?)%)?"
 )
 _FIGURE = re.compile(r"(?P<subject>" + _SUBJECT.pattern + r")"
-                     r"(?:预算|决算|支出|收入|数|为|共计|合计|总计|总额|安排)*(?P<n>\d[\d,]*(?:\.\d+)?)万元")
+                     r"(?:预算|决算|支出|收入|数|为|共计|共|合计|总计|总金额|总额|金额|资金|安排)*(?P<n>\d[\d,]*(?:\.\d+)?)万元")
 _ANY_FIGURE = re.compile(r"(?P<n>\d[\d,]*(?:\.\d+)?)万元")
 _BASE_FIGURE = re.compile(r"(?:执行数|决算数|上年|去年)[为是]?$")
 _BASE_STATED = re.compile(r"(?:执行数|决算数)[为是](?P<n>\d[\d,]*(?:\.\d+)?)万元")

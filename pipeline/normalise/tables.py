@@ -93,6 +93,65 @@ class _Keys:
         return numbered(code, lambda k: used.setdefault(k, row) == row)
 
 
+@dataclass
+class _Outline:
+    """Row keys of an outline table (政府采购支出表: 品目大类 › 单位 › 专项 › 经济科目 › 品目):
+    each label cell of a row is a level of the outline at its column, and a row belongs under
+    the nearest row above it that begins in an earlier column. A 品目大类 of the national
+    procurement catalogue (货物 / 工程 / 服务) heads the rows that begin in its own column
+    (the units under it): its level is one less (levels are twice the column). A row's key
+    is the path of its levels joined by '/', its amounts belong to its last level; a total
+    row is 合计."""
+
+    open: list[tuple[int, str]] = field(default_factory=list)
+    used: set[str] = field(default_factory=set)
+
+    def key(self, labels: list[str]) -> tuple[str, str]:
+        """(row key, label as printed on the row) from its label cells in printed order."""
+        filled = [(2 * i, row_key(c)) for i, c in enumerate(labels) if norm(c)]
+        if not filled:
+            return "", ""
+        label = "/".join(text for _, text in filled)
+        if label in ("合计", "总计"):
+            self.open = []
+            return "合计", label
+        category = _CATEGORY.match(filled[0][1])
+        if category:  # keyed by the catalogue's word however it is numbered: A-货物, 一、货物A
+            filled[0] = (filled[0][0] - 1, category.group(1))
+        while self.open and self.open[-1][0] >= filled[0][0]:
+            self.open.pop()
+        for level, text in filled:
+            path = f"{self.open[-1][1]}/{text}" if self.open else text
+            self.open.append((level, path))
+        key = numbered(self.open[-1][1], lambda k: k not in self.used)
+        self.used.add(key)
+        self.open[-1] = (self.open[-1][0], key)
+        return key, label
+
+
+def _join_wrapped_outline(rows: list[tuple[str, ...]], columns: list[Column]
+                          ) -> list[tuple[str, ...]]:
+    """A label that wrapped in its cell leaves its end on a row of its own, without figures
+    ('无锡市水利局' / '（本级）'): where such a row has one cell, in the column of the last
+    label of the row above, which has figures, the end is joined to that label."""
+    labels = [i for i, c in enumerate(columns) if c.role == "label"]
+    measures = [i for i, c in enumerate(columns) if c.role == "measure"]
+    out = [list(r) for r in rows]
+    for above, row in zip(out, out[1:], strict=False):
+        filled = [i for i, cell in enumerate(row) if cell.strip()]
+        if len(filled) == 1 and filled[0] in labels and _figures([above], 0, measures) and \
+                max((i for i in labels if i < len(above) and above[i].strip()), default=-1) \
+                == filled[0]:
+            above[filled[0]] += row[filled[0]].strip()
+            row[filled[0]] = ""  # the row stays, empty, so that rows keep their places
+    return [tuple(r) for r in out]
+
+
+_CATEGORY = re.compile(
+    "^(?:[A-C][-－]?)?(" + "|".join(templates()["vocabulary"]["procurement_categories"]) +
+    ")类?[A-C]?$")
+
+
 def numbered(base: str, free: Callable[[str], bool]) -> str:
     """`base`, or `base#2`, `base#3`… the first that is `free`: one key printed again."""
     key, number = base, 2
@@ -171,10 +230,14 @@ def classification(code: str, spec: dict) -> str:
 def line_items(doc_id: str, table: Table) -> tuple[list[LineItem], list[str]]:
     """One LineItem per printed amount; problems (unreadable amounts, cut rows) as text."""
     columns = layout_columns(table)
-    problems: list[str] = []
+    problems = [f"表格线外的一行未能读取（{line}）" for line in table.lost]
     items: list[list[LineItem]] = []
     keys = _Keys()
-    rows = repair_wrapped_labels(list(table.rows), columns)
+    outline = _Outline() if templates()["tables"][table.kind]["layout"] == "outline" else None
+    rows = list(table.rows)
+    if outline:
+        rows = _join_wrapped_outline(rows, columns)
+    rows = repair_wrapped_labels(rows, columns)
     groups = column_groups(columns)
     contexts = [_CodeContext() for _ in groups]
     for number, (row, where) in enumerate(zip(rows, table.row_where, strict=True)):
@@ -186,10 +249,12 @@ def line_items(doc_id: str, table: Table) -> tuple[list[LineItem], list[str]]:
                             "（行被截断？）")
             continue
         row = _span_labels(row, columns, groups)
+        named = outline.key([c for c, column in zip(row, columns, strict=False)
+                             if column.role == "label"]) if outline else None
         for group, context in zip(groups, contexts, strict=True):
             cells = [(columns[i], row[i] if i < len(row) else "") for i in group]
             row_items += _row_items(doc_id, table, cells, context, keys, number, where,
-                                    problems)
+                                    problems, named)
         items.append(row_items)
     return _number_blocks(items), problems
 
@@ -248,7 +313,9 @@ def _stub_code(stubs: list[str]) -> tuple[str, str]:
 
 def _row_items(doc_id: str, table: Table, cells: list[tuple[Column, str]],
                context: _CodeContext, keys: _Keys, number: int, where: str,
-               problems: list[str]) -> list[LineItem]:
+               problems: list[str], named: tuple[str, str] | None = None) -> list[LineItem]:
+    """The amounts of one row (of one column group); `named` is the (key, label) an outline
+    table gives the row."""
     spec = templates()["tables"][table.kind]
     coded = spec["layout"] == "coded"
     parts = {c.role: _code_part(c.role, cell) for c, cell in cells
@@ -282,8 +349,11 @@ def _row_items(doc_id: str, table: Table, cells: list[tuple[Column, str]],
             continue
         if amount is None:
             continue
-        key = row_code if row_code and coded else \
-            keys.unit(column.side, unit, number) if unit else keys.key(column.side, label, number)
+        if named:
+            key, label = named
+        else:
+            key = row_code if row_code and coded else keys.unit(column.side, unit, number) \
+                if unit else keys.key(column.side, label, number)
         if not key and not any(c.role in ("label", "code", "code_class") for c, _ in cells):
             key = "合计"  # a table of one unlabelled row (上海 三公经费表, 江苏 支出预算总表)
         if not key and amount == 0:
