@@ -12,7 +12,7 @@ from itertools import product
 from pipeline import wording
 from pipeline.model import Finding, LineItem, Project, StatedChange, Target
 from pipeline.normalise.narrative import StatedFigure
-from pipeline.recognise import WITHIN, norm, templates
+from pipeline.recognise import WITHIN, norm, table_layout, templates
 from pipeline.wording import column, row
 from pipeline.wording import table_title as title
 
@@ -87,10 +87,10 @@ def sums_of_parts(c: Checker) -> None:
     every block. Outline tables: each row = the rows printed under it (`key/…`)."""
     by_table: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(dict)
     for item in c.items:
-        if item.code or item.row_key == "合计" or _layout(item.table) == "outline":
+        if item.code or item.row_key == "合计" or table_layout(item.table) == "outline":
             by_table[(item.table, item.measure)][item.row_key] = item.amount_wan
     for (table, measure), rows in by_table.items():
-        parent_of = _outline_parent if _layout(table) == "outline" else _parent
+        parent_of = _outline_parent if table_layout(table) == "outline" else _parent
         children: dict[str, list[str]] = defaultdict(list)
         for key in rows:
             if key != "合计":
@@ -103,10 +103,6 @@ def sums_of_parts(c: Checker) -> None:
                     f"{title(table)}{c.row(table, parent)}行“{column(measure)}”栏印 "
                     f"{rows[parent]}，其 {len(parts)} 个分项合计 {total}",
                     c.first[(table, parent)].location, parts=len(parts))
-
-
-def _layout(table: str) -> str:
-    return templates()["tables"][table]["layout"]
 
 
 def _parent(key: str, rows: dict[str, Decimal]) -> str:
@@ -132,7 +128,7 @@ def labelled_totals(c: Checker) -> None:
     """Tables of named rows (三公经费表): the 合计 row = the sum of the other rows."""
     by_measure: dict[tuple[str, str], list[LineItem]] = defaultdict(list)
     for item in c.items:
-        if _layout(item.table) == "labelled":
+        if table_layout(item.table) == "labelled":
             by_measure[(item.table, item.measure)].append(item)
     for items in by_measure.values():
         total = next((i for i in items if i.row_key == "合计"), None)

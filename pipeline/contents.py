@@ -7,7 +7,7 @@ import re
 
 from pipeline.identify import organ_name
 from pipeline.model import Block
-from pipeline.recognise import norm, table_kind
+from pipeline.recognise import norm, page_number, table_kind
 
 # where one listed item ends and the next begins: 一、 （一） 1. 表1 公开01表 预算01表
 _ITEM = re.compile(r"(?=(?<![一二三四五六七八九十])[一二三四五六七八九十]+、|"
@@ -29,12 +29,12 @@ def listed_tables(blocks: list[Block]) -> list[tuple[str, str]]:
                   "目录" in norm(b.text) and len(norm(b.text)) <= 40), None)
     if start is None:
         return []
-    first = _page_number(blocks[start].where)
+    first = page_number(blocks[start].where)
     listed: list[tuple[str, str]] = []
     seen: set[str] = set()
     for block in blocks[start:]:
         if block.kind == "table" or "。" in block.text or norm(block.text) in seen or \
-                _page_number(block.where) - first >= _PAGES:
+                page_number(block.where) - first >= _PAGES:
             break  # the contents end where the text begins (its headings repeat them)
         seen.add(norm(block.text))
         text = block.text.split("目录")[-1] if "目录" in norm(block.text) else block.text
@@ -50,8 +50,3 @@ def listed_tables(blocks: list[Block]) -> list[tuple[str, str]]:
                 if entry not in listed:
                     listed.append(entry)
     return listed
-
-
-def _page_number(where: str) -> int:
-    found = re.search(r"page (\d+)", where)
-    return int(found.group(1)) if found else 0

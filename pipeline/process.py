@@ -10,8 +10,9 @@ from pipeline.errors import DocumentError
 from pipeline.extract import extract, pdf
 from pipeline.model import Block, Extraction, Finding, LineItem, Source, Table
 from pipeline.normalise import columns, narrative, performance, tables
-from pipeline.recognise import BY_HEADER, recognise_all, templates
+from pipeline.recognise import BY_HEADER, recognise_all, table_layout, templates
 from pipeline.sources import Publisher
+from pipeline.wording import table_title
 
 
 def read_blocks(sources: list[Source], root: Path) -> list[Block]:
@@ -39,16 +40,11 @@ def _located(block: Block, source: Source, parts: int) -> Block:
                    row_where=tuple(prefix + w for w in block.row_where))
 
 
-def _title(kind: str) -> str:
-    """A table's printed name (部门收入总表) for its id."""
-    return templates()["tables"].get(kind, {}).get("title", kind)
-
-
 def _printed_twice(doc_id: str, known: LineItem, item: LineItem) -> Finding:
     """One line and column of a table printed twice with different amounts."""
     return Finding(doc_id, "duplicate_row", "error", item.table, item.row_key, item.measure,
                    known.amount_wan, item.amount_wan,
-                   f"{_title(item.table)}“{item.label or item.row_key}”行“{item.measure}”栏"
+                   f"{table_title(item.table)}“{item.label or item.row_key}”行“{item.measure}”栏"
                    f"印了两次，金额不同：{known.amount_wan}（{known.location}）与 "
                    f"{item.amount_wan}（{item.location}）", item.location)
 
@@ -56,13 +52,13 @@ def _printed_twice(doc_id: str, known: LineItem, item: LineItem) -> Finding:
 def _unread(doc_id: str, kind: str, where: str, reason: str) -> Finding:
     """A table, or part of one, that could not be read: reported, never guessed."""
     return Finding(doc_id, "unread_table", "warning", kind, "", "", None, None,
-                   f"{_title(kind)}未能读取：{reason}", where)
+                   f"{table_title(kind)}未能读取：{reason}", where)
 
 
 def _table_rows(doc_id: str, table: Table) -> tuple[list[LineItem], list[Finding], list, list]:
     """Line items, findings, projects and targets of one table. A table with an amount that
     cannot be placed yields no rows and a finding naming the first such place."""
-    if templates()["tables"][table.kind]["layout"] == "performance":
+    if table_layout(table.kind) == "performance":
         parsed = performance.parse(doc_id, table)
         return (list(parsed.items.values()), list(parsed.conflicts),
                 list(parsed.projects.values()), list(parsed.targets))
@@ -192,7 +188,7 @@ def _missing_tables(doc_id: str, found: list, publisher: Publisher) -> list[Find
 def _printed_columns(found: list) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
     """(table, measure) of every measure column the tables print, blank or not, and of those
     printed under a 其中 head."""
-    printed = [(t.kind, c) for t in found if templates()["tables"][t.kind]["layout"] !=
-               "performance" for c in columns.layout_columns(t) if c.role == "measure"]
+    printed = [(t.kind, c) for t in found if table_layout(t.kind) != "performance"
+               for c in columns.layout_columns(t) if c.role == "measure"]
     return ({(kind, c.measure) for kind, c in printed},
             {(kind, c.measure) for kind, c in printed if c.within})

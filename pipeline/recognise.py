@@ -37,6 +37,11 @@ def templates() -> dict[str, Any]:
         return tomllib.load(handle)
 
 
+def table_layout(kind: str) -> str:
+    """How a table's rows are read: coded, labelled, two_sided, outline or performance."""
+    return templates()["tables"][kind]["layout"]
+
+
 def norm(text: str) -> str:
     """Text as compared with aliases: no white space, no quotation marks."""
     return _QUOTES.sub("", _SPACE.sub("", text))
@@ -208,7 +213,7 @@ def recognise_all(blocks: list[Block], name: str
             fragments.append((title[0], title[1], unit, spilled, True))
             continue
         if title is not None and fragments and fragments[-1][0] == title[0] and \
-                _page_number(block.where) > _page_number(fragments[-1][3].where) and \
+                page_number(block.where) > page_number(fragments[-1][3].where) and \
                 _WRITTEN_FIGURE.search(block.text):
             loose.append(block)  # a row outside the ruling, if the table goes on after it
         kind = table_kind(block.text) if _TITLE_END.search(_title_part(block.text)) else None
@@ -265,7 +270,7 @@ def _spilled_row(block: Block, last: Block | None) -> Block | None:
     figures as the table's last row has, laid into the same columns."""
     found = _FIGURES.match(block.text.strip()) if block.kind == "paragraph" else None
     if found is None or last is None or not last.rows or \
-            _page_number(block.where) != _page_number(last.where) + 1:
+            page_number(block.where) != page_number(last.where) + 1:
         return None  # only the page after the table's last one
     figures = found.group(2).split()
     row = last.rows[-1]
@@ -305,8 +310,9 @@ def _title_rows(block: Block) -> int:
     return titled
 
 
-def _page_number(where: str) -> int:
-    found = re.match(r"(?:.*: )?page (\d+)", where)
+def page_number(where: str) -> int:
+    """9 for 'page 9' or 'x.pdf: page 9, line 3'; -1 for a place without pages."""
+    found = re.search(r"page (\d+)", where)
     return int(found.group(1)) if found else -1
 
 
@@ -363,7 +369,7 @@ def _stitch(fragments: list[tuple[str, str, str, Block, bool]]
                                  grid.where, grid.columns_x)
             continue
         first = tables[kind]
-        layout = templates()["tables"][kind]["layout"]
+        layout = table_layout(kind)
         if width != len(first.columns) and first.columns_x and grid.columns_x and \
                 layout != "performance":
             rows, width = realign(rows, grid.columns_x, first.columns_x), len(first.columns)

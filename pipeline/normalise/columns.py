@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.model import Table
-from pipeline.recognise import PERIOD, WITHIN, YEAR, is_money, norm, templates
+from pipeline.recognise import PERIOD, WITHIN, YEAR, is_money, norm, table_layout, templates
 
 _WITHIN = re.compile(r"^其中[:：]?")  # '其中：基本支出' heads the 基本支出 column
 
@@ -142,7 +142,7 @@ def layout_columns(table: Table) -> list[Column]:
                 word in column.header for word in templates()["memo"]["words"]):
             columns[index] = Column("measure", paths[index][-1], header=column.header)
     columns = _distinct_measures(columns, paths)
-    if templates()["tables"][table.kind]["layout"] != "two_sided":
+    if table_layout(table.kind) != "two_sided":
         return columns
     sided: list[Column] = []
     side, used = "", set()

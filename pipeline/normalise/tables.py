@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from pipeline.model import LineItem, Table
 from pipeline.normalise.columns import Column, column_groups, layout_columns
-from pipeline.recognise import MONEY, NUMBERED, norm, row_key, templates
+from pipeline.recognise import MONEY, NUMBERED, norm, row_key, table_layout, templates
 
 UNIT_FACTOR = {"万元": Decimal(1), "千元": Decimal("0.1"), "元": Decimal("0.0001")}
 BLANKS = {"", "-", "—", "－", "/", "--"}
@@ -233,7 +233,7 @@ def line_items(doc_id: str, table: Table) -> tuple[list[LineItem], list[str]]:
     problems = [f"表格线外的一行未能读取（{line}）" for line in table.lost]
     items: list[list[LineItem]] = []
     keys = _Keys()
-    outline = _Outline() if templates()["tables"][table.kind]["layout"] == "outline" else None
+    outline = _Outline() if table_layout(table.kind) == "outline" else None
     rows = list(table.rows)
     if outline:
         rows = _join_wrapped_outline(rows, columns)
