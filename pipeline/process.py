@@ -12,7 +12,7 @@ from pipeline.model import Block, Extraction, Finding, LineItem, Source, Table
 from pipeline.normalise import columns, narrative, performance, tables
 from pipeline.recognise import BY_HEADER, recognise_all, table_layout, templates
 from pipeline.sources import Publisher
-from pipeline.wording import table_title
+from pipeline.wording import column, row, table_title
 
 
 def read_blocks(sources: list[Source], root: Path) -> list[Block]:
@@ -44,7 +44,7 @@ def _printed_twice(doc_id: str, known: LineItem, item: LineItem) -> Finding:
     """One line and column of a table printed twice with different amounts."""
     return Finding(doc_id, "duplicate_row", "error", item.table, item.row_key, item.measure,
                    known.amount_wan, item.amount_wan,
-                   f"{table_title(item.table)}“{item.label or item.row_key}”行“{item.measure}”栏"
+                   f"{table_title(item.table)}{row(item, item.row_key)}行“{column(item.measure)}”栏"
                    f"印了两次，金额不同：{known.amount_wan}（{known.location}）与 "
                    f"{item.amount_wan}（{item.location}）", item.location)
 

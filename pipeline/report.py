@@ -94,7 +94,7 @@ def render(summary: DocumentSummary) -> str:
     lines = [f"# {summary.heading}", ""]
     if summary.not_read:
         lines += ["## 未读取的部分", "", "以下表格或页面未能读取，本文件的数据不含其内容：", ""]
-        lines += [f"- {_escape(text)}" for text in summary.not_read]
+        lines += [f"- {_escape(place(text))}" for text in summary.not_read]
         lines.append("")
     if summary.headlines:
         lines += ["## 要点", ""]
@@ -114,7 +114,7 @@ def render(summary: DocumentSummary) -> str:
                      f.row_key, f.measure and column(f.measure),
                      "" if f.expected is None else format(f.expected, "f"),
                      "" if f.actual is None else format(f.actual, "f"), place(f.location),
-                     f.message]
+                     place(f.message)]
             lines.append("| " + " | ".join(_escape(c) for c in cells) + " |")
         lines.append("")
     if summary.headlines:

@@ -100,7 +100,7 @@ def test_a_partial_revision_replaces_the_document_and_says_what_was_not_read(pro
     assert "changsha-xzspj-2023-budget,summary," in items
     report = (project / "reports/changsha-xzspj/2023-budget.md").read_text(encoding="utf-8")
     assert "## 未读取的部分" in report
-    assert "- 部门收入总表未能读取：line 182：“2010301”行“合计”栏的“2,28S.05”不是金额" in report
+    assert "- 部门收入总表未能读取：第 182 行：“2010301”行“合计”栏的“2,28S.05”不是金额" in report
 
 
 def test_a_withheld_table_publishes_nothing_of_its_own(tmp_path, monkeypatch):

@@ -307,6 +307,18 @@ def test_findings_name_the_table_row_and_column_by_their_printed_names():
         "金额", "总计", "因公出国（境）费（预算数）", "上年实户资金余额"]
 
 
+def test_a_line_printed_twice_is_named_by_its_label_code_and_column_heading():
+    from pipeline.model import LineItem
+    from pipeline.process import _printed_twice
+
+    first, again = (LineItem("d", "expenditure", "", "2010301", "basic", "2010301", "functional",
+                             "行政运行", D(amount), where)
+                    for amount, where in (("4.00", "page 3"), ("5.00", "page 4")))
+    assert _printed_twice("d", first, again).message == (
+        "部门支出总表“行政运行”（2010301）行“基本支出”栏印了两次，金额不同：4.00（page 3）与 "
+        "5.00（page 4）")
+
+
 def test_a_funds_income_and_expenditure_table_is_read_by_its_two_sides():
     items, errors = read("表92021年部门综合预算政府性基金收支表（不含上年结转）",
                          ("收 入", "", "支 出", "", "", ""),
