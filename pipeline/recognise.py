@@ -52,6 +52,10 @@ def row_key(label: str) -> str:
     return NUMBERED.sub("", norm(label))
 
 
+# an amount written as one (2.00, 46,516,700), not a serial number or a code
+WRITTEN_AMOUNT = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$|^-?\d+\.\d+$")
+
+
 def is_money(cell: str) -> bool:
     return bool(MONEY.match(cell.replace("\n", "").replace(" ", "")))
 
@@ -100,6 +104,19 @@ def split_header(rows: tuple[tuple[str, ...], ...]) -> tuple[list[tuple[str, ...
         else:
             data.append(index)
     return header, data
+
+
+_FORM_NAME = re.compile(r"(?:项目|转移支付|专项资金)名称[:：]?$")
+
+
+def is_form(rows: tuple[tuple[str, ...], ...]) -> bool:
+    """A table printed as one form per project (项目名称 | X | 主管部门 | Y; 年度金额; 年度目标;
+    一级指标 | 二级指标 | 三级指标 | 指标值): it opens with a name label and its value on one row,
+    and has no header of its own (a header row names a column after 项目名称, not a value)."""
+    cells = [norm(c) for c in rows[0] if norm(c)] if rows else []
+    heads = {norm(w) for section in ("headers", "form")
+             for words in templates()["performance"][section].values() for w in words}
+    return len(cells) >= 2 and bool(_FORM_NAME.search(cells[0])) and cells[1] not in heads
 
 
 _CODE_HEADS = {"类", "款", "项"}
@@ -359,7 +376,8 @@ def _stitch(fragments: list[tuple[str, str, str, Block, bool]]
     tables: dict[str, Table] = {}
     problems: list[tuple[str, str, str]] = []
     for kind, title, unit, grid, all_data in fragments:
-        header, data = ([], list(range(len(grid.rows)))) if all_data else split_header(grid.rows)
+        header, data = ([], list(range(len(grid.rows)))) if all_data or is_form(grid.rows) \
+            else split_header(grid.rows)
         width = max(len(row) for row in grid.rows)
         header, lifted = lift_code_heads(header, [grid.rows[i] for i in data])
         rows = tuple(lifted)

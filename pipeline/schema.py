@@ -68,13 +68,14 @@ RESOURCES: dict[str, tuple[str, str, list[str], list[tuple[str, str, str, str]]]
         ("goal", S, "绩效目标", "项目年度绩效目标"),
         ("location", S, "位置", "原件中的行号或页码"),
     ]),
-    "performance_targets": ("绩效指标", "项目及部门整体绩效目标表中的每条指标",
+    "performance_targets": ("绩效指标", "项目、转移支付及部门整体绩效目标表中的每条指标",
                             ["doc_id", "table", "seq"], [
         ("doc_id", S, "文件编号", "所属文件"),
-        ("table", S, "表", "project_performance 项目 / department_performance 部门整体"),
+        ("table", S, "表", "project_performance 项目 / transfer_performance 转移支付 / "
+                                     "department_performance 部门整体"),
         ("seq", INT, "序号", "指标在表中的顺序"),
         ("unit_code", S, "单位编码", "预算单位编码"),
-        ("project", S, "项目名称", "所属项目；部门整体指标为空"),
+        ("project", S, "项目名称", "所属项目或转移支付；部门整体指标为空"),
         ("level1", S, "一级指标", "如 产出指标"),
         ("level2", S, "二级指标", "如 数量指标"),
         ("level3", S, "三级指标", "指标名称"),

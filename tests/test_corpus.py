@@ -133,7 +133,7 @@ ERRORS = {
 }
 WARNINGS = {
     "jiangsu/js-court-2017-budget.pdf": {"stated_percent"},
-    "jiangsu/js-court-2018-budget.pdf": {"stated_percent", "unread_table"},  # a row off the ruling
+    "jiangsu/js-court-2018-budget.pdf": {"stated_percent"},
     "jiangsu/js-court-2019-budget.pdf": set(),
     "jiangsu/js-party-office-2018-budget-text.pdf": set(),
     "shanghai/putuo-wanli-2023-budget.pdf": {"extraction", "stated_percent"},

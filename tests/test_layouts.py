@@ -421,3 +421,43 @@ def test_a_row_printed_outside_the_ruling_between_pages_withholds_the_table_not_
     assert problems == ["表格线外的一行未能读取（page 4：因公出国（境） 2.00费）"]
     blocks[2] = Block("paragraph", text="XX局2026年部门预算", where="page 4")  # a running head
     assert [t.lost for t in recognise(blocks, "t")] == [()]
+
+
+FORM = [("项目名称", "", "街道综合执法经费", "", "主管部门", "XX区城市管理委员会", ""),
+        ("资金情况（万元）", "", "年度资金总额：", "", "120.50", "", ""),
+        ("", "", "其中：财政资金", "", "120.50", "", ""),
+        ("年度总体目标", "年度目标", "", "", "", "", ""),
+        ("", "保障街道综合执法工作正常开展。", "", "", "", "", ""),
+        ("绩效指标", "一级指标", "二级指标", "三级指标", "", "", "指标值"),
+        ("", "产出指标", "数量指标", "执法巡查次数", "", "", "≥300次"),
+        ("", "", "质量指标", "案件办结率", "", "", "≥95%"),
+        ("", "成本指标", "经济成本指标", "项目总成本", "", "", "≤120.5万元")]
+
+
+def test_a_performance_table_printed_as_one_form_per_project_is_read_by_its_labels():
+    found = recognise([Block("paragraph", text="预算12表-1 项目支出绩效目标表", where="page 9"),
+                       grid(*FORM, where="page 9"),
+                       Block("paragraph", text="预算12表-2 项目支出绩效目标表", where="page 10"),
+                       grid(("项目名称", "", "社区服务经费", "", "主管部门", "XX区民政局", ""),
+                            *FORM[1:3], ("绩效指标", "一级指标", "二级指标", "三级指标", "", "",
+                                         "指标值"),
+                            ("", "满意度指标", "服务对象满意度指标", "居民满意度", "", "", "≥90%"),
+                            where="page 10")], "t")
+    parsed = performance.parse("d", found[0])
+    assert [(p.unit_name, p.project, p.amount_wan, p.goal) for p in parsed.projects.values()] == [
+        ("XX区城市管理委员会", "街道综合执法经费", D("120.50"), "保障街道综合执法工作正常开展。"),
+        ("XX区民政局", "社区服务经费", D("120.50"), "")]
+    assert [(t.project, t.level1, t.level2, t.level3, t.comparator, t.target)
+            for t in parsed.targets] == [
+        ("街道综合执法经费", "产出指标", "数量指标", "执法巡查次数", "≥", "300次"),
+        ("街道综合执法经费", "产出指标", "质量指标", "案件办结率", "≥", "95%"),
+        ("街道综合执法经费", "成本指标", "经济成本指标", "项目总成本", "≤", "120.5万元"),
+        ("社区服务经费", "满意度指标", "服务对象满意度指标", "居民满意度", "≥", "90%")]
+    transfer = [("转移支付名称", "", "教育改革发展专项转移支付", "", "市级主管部门", "市教委", ""),
+                *FORM[1:]]
+    parsed = performance.parse("d", recognise([
+        Block("paragraph", text="预算14表-1 教育改革发展专项转移支付绩效目标表", where="page 9"),
+        grid(*transfer, where="page 9")], "t")[0])
+    assert [(i.table, i.row_key, i.measure, i.amount_wan) for i in parsed.items.values()] == [
+        ("transfer_performance", "教育改革发展专项转移支付", "amount", D("120.50"))]
+    assert parsed.projects == {} and len(parsed.targets) == 3

@@ -66,7 +66,8 @@ def test_titles_are_recognised_however_they_are_numbered_and_worded():
     assert table_kind("政府性基金预算财政拨款支出预算表") == "government_fund"
     assert table_kind("十、政府采购预算明细表") == "procurement"
     assert table_kind("十一、财政拨款政府购买服务明细表") == "purchased_services"
-    assert table_kind("十四、专项或共同事权转移支付绩效目标表") is None
+    assert table_kind("十四、专项或共同事权转移支付绩效目标表") == "transfer_performance"
+    assert table_kind("十五、项目支出绩效自评表") is None
 
 
 def grid(*rows: tuple[str, ...], where: str = "page 3"):
@@ -98,8 +99,7 @@ def test_a_table_without_a_title_is_known_by_its_header_and_rows():
     assert [(t.kind, t.title) for t in found] == [("summary", BY_HEADER),
                                                   ("expenditure", BY_HEADER)]
     # after the title of a table no template knows, a grid is that table's, not guessed
-    assert recognise([Block("paragraph", text="十四、专项或共同事权转移支付绩效目标表",
-                            where="page 2"), coded], "t") == []
+    assert recognise([Block("paragraph", text="十五、项目支出绩效自评表", where="page 2"), coded], "t") == []
 
 
 def test_the_contents_page_lists_the_tables_to_read():
@@ -108,11 +108,11 @@ def test_the_contents_page_lists_the_tables_to_read():
 
     page = [Block("paragraph", text=t, where="page 2") for t in (
         "目 录", "第一部分 部门概况", "第二部分 2026年部门预算表", "一、收支总表 ........ 5",
-        "二、收入总表", "十、政府采购预算明细表", "十四、专项或共同事权转移支付绩效目标表")]
+        "二、收入总表", "十、政府采购预算明细表", "十五、项目支出绩效自评表")]
     body = [Block("paragraph", text="第一部分 部门概况", where="page 3")]
     assert listed_tables(page + body) == [("一、收支总表", "summary"), ("二、收入总表", "income"),
                                           ("十、政府采购预算明细表", "procurement"),
-                                          ("十四、专项或共同事权转移支付绩效目标表", "")]
+                                          ("十五、项目支出绩效自评表", "")]
 
 
 def test_amounts_as_printed_anywhere():
@@ -212,3 +212,36 @@ def test_a_grid_drawn_inside_a_placed_form_and_a_table_printed_empty_are_read(tm
                      (("科目编码", "科目名称", "合计"), ("合计", "", ""))]
     assert [t.kind for t in recognise(blocks, "form.pdf")] == ["general_budget_expenditure",
                                                                "government_fund"]
+
+
+def test_a_wrapped_row_cut_from_the_top_of_a_continuation_page_is_read_whole(tmp_path):
+    """A page break can leave a table's first row above its ruling, its name wrapped over
+    the lines above and below its figure ('计算机设备维修和保' / '2.00' / '养服务')."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    from pipeline.extract import pdf
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "wrapped.pdf"
+    page = canvas.Canvas(str(path))
+    page.setFont("STSong-Light", 10)
+    xs, top, height = [72, 172, 372, 472], 700, 20
+    for text, x, y in (("计算机设备维修和保", 176, 719), ("分散自行组织", 376, 711),
+                       ("2.00", 476, 711), ("养服务", 176, 703)):
+        page.drawString(x, y, text)  # no ruling around the first row
+    rows = [("会议费", "", "1.51"), ("会议服务", "分散自行组织", "1.51"), ("印刷费", "", "9.00"),
+            ("其他服务", "分散自行组织", "9.00")]
+    for i in range(len(rows) + 1):
+        page.line(xs[0], top - i * height, xs[-1] + 100, top - i * height)
+    for x in xs + [xs[-1] + 100]:
+        page.line(x, top, x, top - len(rows) * height)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            page.drawString(xs[c + 1] + 4, top - (r + 1) * height + 6, text)
+    page.save()
+    grids = [[tuple(c.strip() for c in r) for r in b.rows]
+             for b in pdf.extract(path.read_bytes(), "wrapped.pdf") if b.kind == "table"]
+    assert grids[0][0] == ("", "计算机设备维修和保养服务", "分散自行组织", "2.00")
+    assert grids[0][1:] == [("", *row) for row in rows]

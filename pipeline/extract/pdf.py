@@ -14,7 +14,7 @@ import pypdfium2.raw as pdfium_raw
 from pipeline.errors import DocumentError
 from pipeline.extract import pdf_tables
 from pipeline.model import Block
-from pipeline.recognise import is_money, table_kind
+from pipeline.recognise import WRITTEN_AMOUNT, is_money, table_kind
 
 _MONEY_TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d{1,4}")
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}(?:\s*页)?[-—–\s]*$")
@@ -151,14 +151,42 @@ def _rows_above(layout: pdf_tables.PageLayout, bbox: tuple[float, float, float, 
     continuation page). Characters are laid into the table's columns by x position."""
     above = [c for c in layout.chars if c["bottom"] <= bbox[1] + 1
              and bbox[0] <= (c["x0"] + c["x1"]) / 2 <= bbox[2]]
+    found = pdf_tables.lines(above)
+    wrapped = _wrapped_row(found, bbox[1], extents)
+    if wrapped is not None:
+        return wrapped
     rows, top = [], bbox[1]
-    for line_top, line in reversed(pdf_tables.lines(above)):  # upwards, while rows go on
+    for line_top, line in reversed(found):  # upwards, while rows go on
         row = _laid(line, extents)
         if not any(is_money(cell) for cell in row):
             break
         rows.insert(0, row)
         top = min(top, line_top)
     return rows, top
+
+
+def _wrapped_row(found: list[tuple[float, list]], table_top: float,
+                 extents: list[tuple[float, float]]) -> tuple[list[list[str]], float] | None:
+    """One row whose cells wrap over several lines, right above the table: the lines that
+    touch each other and the table, one of them with the figures, the others each within one
+    column ('计算机设备维修和保' / '分散自行组织 2.00' / '养服务'). Its cells are joined top to
+    bottom. None when the lines above are not such a row."""
+    touching: list[tuple[float, list[str]]] = []
+    edge = table_top
+    height = max((max(c["bottom"] for c in line) - top for top, line in found), default=0)
+    for line_top, line in reversed(found):
+        if edge - max(c["bottom"] for c in line) > height:
+            break  # a gap taller than a line: not the same row
+        touching.insert(0, (line_top, _laid(line, extents)))
+        edge = line_top
+    figures = [row for _, row in touching if any(is_money(cell) for cell in row)]
+    words = [row for _, row in touching if row not in figures]
+    if len(touching) < 2 or len(figures) != 1 or any(sum(map(bool, row)) != 1 for row in words) \
+            or not any(WRITTEN_AMOUNT.match(c) for c in figures[0]) or \
+            all(is_money(c) for c in figures[0] if c):  # a row has a label and an amount
+        return None
+    cells = ["".join(row[i] for _, row in touching) for i in range(len(extents))]
+    return [cells], touching[0][0]
 
 
 def _laid(line: list, extents: list[tuple[float, float]]) -> list[str]:

@@ -7,7 +7,16 @@ import re
 from dataclasses import dataclass
 
 from pipeline.model import Table
-from pipeline.recognise import PERIOD, WITHIN, YEAR, is_money, norm, table_layout, templates
+from pipeline.recognise import (
+    PERIOD,
+    WITHIN,
+    WRITTEN_AMOUNT,
+    YEAR,
+    is_money,
+    norm,
+    table_layout,
+    templates,
+)
 
 _WITHIN = re.compile(r"^其中[:：]?")  # '其中：基本支出' heads the 基本支出 column
 
@@ -153,16 +162,13 @@ def layout_columns(table: Table) -> list[Column]:
     return sided
 
 
-_WRITTEN_AMOUNT = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$|^-?\d+\.\d+$")
-
-
 def _amounts(rows: tuple[tuple[str, ...], ...], index: int) -> bool:
     """A column whose cells are amounts written as amounts (1,336,500.00; 0.00), not serial
     numbers or codes: a measure whose header no template names (上年实户资金余额). It is read
     under its printed header."""
     cells = [norm(r[index]) for r in rows if index < len(r) and r[index].strip()]
     return bool(cells) and all(is_money(c) for c in cells) and \
-        any(_WRITTEN_AMOUNT.match(c) for c in cells)
+        any(WRITTEN_AMOUNT.match(c) for c in cells)
 
 
 def _wordy(rows: tuple[tuple[str, ...], ...], index: int) -> bool:

@@ -17,7 +17,7 @@ from functools import cache
 from pipeline.identify import organ_name
 from pipeline.model import Finding, LineItem, Project, Table, Target
 from pipeline.normalise.tables import numbered, parse_amount, to_wan
-from pipeline.recognise import is_money, norm, templates
+from pipeline.recognise import is_form, is_money, norm, templates
 from pipeline.wording import column, table_title
 
 _UNIT_CODE = re.compile(r"^\d{6,}$")
@@ -130,6 +130,8 @@ class Parsed:
 
 def parse(doc_id: str, table: Table) -> Parsed:
     """Unit amounts (as line items), projects and indicator rows of a performance table."""
+    if is_form(table.rows):
+        return _forms(doc_id, table)
     fields = _printed_fields(table) or templates()["performance"][table.kind]["fields"]
     parsed = Parsed()
     if "indicators" in fields:
@@ -150,6 +152,65 @@ def parse(doc_id: str, table: Table) -> Parsed:
         _enter(got, context, table, doc_id, where, parsed)
         _indicator(got, context, table, doc_id, where, parsed.targets)
     return parsed
+
+
+_LABEL_END = re.compile(r"(?:[（(][^）)]*[）)])?[:：]?$")  # 资金情况（万元）, 年度金额：
+_SIGN = re.compile(r"^(≥|≤|＞|＜|>|<|=|＝)")
+
+
+def _forms(doc_id: str, table: Table) -> Parsed:
+    """A table printed as one form per project or transfer ([performance.form] labels: 名称
+    | X | 主管部门 | Y; 年度金额 | N; 年度目标 over its text; then an indicator grid headed
+    一级指标 | 二级指标 | 三级指标 | 指标值). A project of 项目支出绩效目标表 is a project;
+    another table's (转移支付) amount is a line item keyed by its name."""
+    labels = {norm(w): f for f, ws in templates()["performance"]["form"].items() for w in ws}
+    heads = {norm(w): f for f, ws in templates()["performance"]["headers"].items() for w in ws}
+    parsed, context, columns, goal_below = Parsed(), _Context(), {}, False
+    for row, where in zip(table.rows, table.row_where, strict=True):
+        cells = [(i, cell.strip()) for i, cell in enumerate(row) if cell.strip()]
+        named = {labels[k]: n for n, (_, c) in enumerate(cells)
+                 if (k := _LABEL_END.sub("", norm(c))) in labels}
+        after = {f: next((c for _, c in cells[n + 1:] if _LABEL_END.sub("", norm(c))
+                          not in labels), "") for f, n in named.items()}
+        if "name" in named:
+            context = _Context(unit_name=after.get("unit", ""), project=after["name"])
+            columns, goal_below = {}, False
+        if "amount" in named and is_money(after["amount"]):
+            _form_amount(parsed, doc_id, table, context, after["amount"], where)
+        if "goal" in named:
+            context.goal, goal_below = after["goal"], not after["goal"]
+        elif goal_below and cells and not named:
+            context.goal, goal_below = " ".join(c for _, c in cells), False
+            _form_goal(parsed, context)
+        printed = {heads[norm(c)]: i for i, c in cells if norm(c) in heads}
+        if {"level1", "level3", "target"} <= set(printed):
+            columns = printed
+        elif columns and context.project and not named:
+            got = {f: row[i].strip() for f, i in columns.items() if i < len(row) and row[i].strip()}
+            sign = _SIGN.match(got.get("target", ""))
+            if sign and "comparator" not in columns:
+                got["comparator"], got["target"] = sign.group(1), got["target"][sign.end():]
+            context.level1 = got.get("level1", context.level1)
+            context.level2 = got.get("level2", "" if "level1" in got else context.level2)
+            _indicator(got, context, table, doc_id, where, parsed.targets)
+    return parsed
+
+
+def _form_amount(parsed: Parsed, doc_id: str, table: Table, context: _Context, text: str,
+                 where: str) -> None:
+    if table.kind != "project_performance":
+        _put(parsed, doc_id, table, (context.project, "amount"), context.project, text, where)
+        return
+    amount = to_wan(parse_amount(text) or Decimal(0), table.unit)
+    parsed.projects[(context.unit_name, context.project)] = Project(
+        doc_id, "", context.unit_name, context.project, amount, context.goal, where)
+
+
+def _form_goal(parsed: Parsed, context: _Context) -> None:
+    """The goal printed below its label, after the amount: given to the project."""
+    key = (context.unit_name, context.project)
+    if key in parsed.projects:
+        parsed.projects[key] = replace(parsed.projects[key], goal=context.goal)
 
 
 def _printed_fields(table: Table) -> list[str]:
