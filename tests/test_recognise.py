@@ -245,3 +245,35 @@ def test_a_wrapped_row_cut_from_the_top_of_a_continuation_page_is_read_whole(tmp
              for b in pdf.extract(path.read_bytes(), "wrapped.pdf") if b.kind == "table"]
     assert grids[0][0] == ("", "计算机设备维修和保养服务", "分散自行组织", "2.00")
     assert grids[0][1:] == [("", *row) for row in rows]
+
+
+def test_a_label_drawn_past_its_column_goes_back_to_its_cell_and_the_figure_stays(tmp_path):
+    """A label too long for its column runs on into the figure cell beside it, as one string
+    ('其中：专项资金列入部门预算的项目' over the ruling into '0.00'): the cell that holds most of
+    the string keeps all of it, and the figure cell keeps its figure alone."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    from pipeline.extract import pdf
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "overflow.pdf"
+    page = canvas.Canvas(str(path))
+    page.setFont("STSong-Light", 10)
+    page.drawString(72, 760, "2026年部门收入总表")
+    xs, top, height = [72, 172, 262, 352], 740, 20
+    rows = [("科目编码", "科目名称", "合计"), ("201", "一般公共服务支出", "12.50"),
+            ("205", "其中：专项资金列入部门预算的项目", "7.50"), ("", "合计", "20.00")]
+    for i in range(len(rows) + 1):
+        page.line(xs[0], top - i * height, xs[-1], top - i * height)
+    for x in xs:
+        page.line(x, top, x, top - len(rows) * height)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            width = pdfmetrics.stringWidth(text, "STSong-Light", 10)
+            x = xs[c + 1] - 4 - width if text[:1].isdigit() and c == 2 else xs[c] + 4
+            page.drawString(x, top - (r + 1) * height + 6, text)
+    page.save()
+    tables = [b for b in pdf.extract(path.read_bytes(), "overflow.pdf") if b.kind == "table"]
+    assert [tuple(c.strip() for c in r) for r in tables[0].rows] == rows

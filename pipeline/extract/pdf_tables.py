@@ -176,9 +176,58 @@ def tables(page: PageLayout) -> list[plumber_table.Table]:
     edges = plumber_utils.filter_edges(edges, min_length=MIN_EDGE)
     points = plumber_table.edges_to_intersections(edges, TOLERANCE, TOLERANCE)
     cells = plumber_table.intersections_to_cells(points)
-    found = [plumber_table.Table(_CharSource(page.chars), group)  # type: ignore[arg-type]
-             for group in plumber_table.cells_to_tables(cells)]
+    found = [plumber_table.Table(
+        _CharSource(_strings_kept_whole(page.chars, group)), group)  # type: ignore[arg-type]
+        for group in plumber_table.cells_to_tables(cells)]
     return sorted(found, key=lambda t: t.bbox[1])
+
+
+def _figure(char: Char) -> bool:
+    return char["text"] in "0123456789,.-"
+
+
+def _strings(chars: list[Char]) -> list[list[Char]]:
+    """Words drawn as one string: consecutive in the page's text order, on one line, each
+    character beginning where the one before ends. A figure is a string of its own (a right-
+    set figure can touch the label of the next cell: '48,362.82本年支出合计')."""
+    runs: list[list[Char]] = []
+    for char in chars:
+        last = runs[-1][-1] if runs else None
+        if last is not None and abs(char["baseline"] - last["baseline"]) < 1 and \
+                _figure(char) == _figure(last) and \
+                -1 <= char["x0"] - last["x1"] <= char["size"] / 4:
+            runs[-1].append(char)
+        else:
+            runs.append([char])
+    return runs
+
+
+def _cell_of(char: Char, cells: list[BBox]) -> int | None:
+    return next((i for i, box in enumerate(cells) if inside(char, box)), None)
+
+
+def _strings_kept_whole(chars: list[Char], cells: list[BBox]) -> list[Char]:
+    """Words drawn past their cell's ruling belong to the one cell that holds most of them:
+    a label too long for its column runs into the figure beside it ('（1）对个人和家庭的补' |
+    '助 4.82'), a head runs over the column before it. Its other characters are placed at
+    that cell's edge, in their order, so that no cell mixes two strings ('算0的.0项0 目')."""
+    moved = list(chars)
+    place = {id(c): i for i, c in enumerate(chars)}
+    for run in _strings(chars):
+        if len(run) < 2 or _figure(run[0]) or \
+                _cell_of(run[0], cells) == _cell_of(run[-1], cells):
+            continue  # figures that touch across a ruling are two figures, never joined
+        owners = [_cell_of(c, cells) for c in run]
+        owner = max(dict.fromkeys(owners), key=owners.count)  # a tie: where it begins
+        if owner is None:
+            continue
+        box = cells[owner]
+        for k, (char, cell) in enumerate(zip(run, owners, strict=True)):
+            if cell != owner:
+                x = box[2] - (len(run) - k) / 100 if char["x0"] + char["x1"] > box[0] + box[2] \
+                    else box[0] + (k + 1) / 100  # past its right edge, or before its left
+                moved[place[id(char)]] = char | {"x0": x, "x1": x}
+    return moved
 
 
 def inside(char: Char, box: BBox) -> bool:
