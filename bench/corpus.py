@@ -64,6 +64,7 @@ def one(name: str, paths: list[Path]) -> dict:
         "listed_read": len(e.listed) - len(unread), "listed_unread": unread,
         "amounts": len(e.line_items), "stated": len(e.stated_changes),
         "checks": e.checks_run, "failed": len(errors),
+        "rounding": sum(1 for f in e.findings if f.severity == "rounding"),
         "failed_checks": sorted({f.check for f in errors}),
         "failed_by_check": dict(Counter(f.check for f in errors)),
         "rejected_also": sorted(result.rejected),
@@ -99,7 +100,8 @@ def main() -> None:
     print(f"\n{len(rows)} disclosures: {len(packaged)} packaged, {len(complete)} complete, "
           f"{len(rows) - len(packaged)} rejected; "
           f"{sum(r['checks'] for r in packaged)} checks, "
-          f"{sum(r['failed'] for r in packaged)} failed; 目录 tables read "
+          f"{sum(r['failed'] for r in packaged)} failed "
+          f"({sum(r['rounding'] for r in packaged)} more within rounding); 目录 tables read "
           f"{sum(r['listed_read'] for r in packaged)}/{sum(r['listed'] for r in packaged)}; "
           f"{total:.1f} s wall")
     by_check = Counter()

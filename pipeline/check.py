@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from itertools import product
 
 from pipeline import wording
-from pipeline.model import Finding, LineItem, Project, StatedChange, Target
+from pipeline.model import CheckRun, Finding, LineItem, Project, StatedChange, Target
 from pipeline.normalise.narrative import StatedFigure
 from pipeline.recognise import WITHIN, norm, table_layout, templates
 from pipeline.wording import column, row
@@ -28,8 +28,8 @@ class Checker:
     doc_id: str
     items: list[LineItem]
     kind: str = "budget"
-    run: int = 0
     findings: list[Finding] = field(default_factory=list)
+    checks: list[CheckRun] = field(default_factory=list)  # every check run, passed or not
     within: set[tuple[str, str]] = field(default_factory=set)  # (table, measure) under 其中
 
     def __post_init__(self) -> None:
@@ -44,6 +44,16 @@ class Checker:
         for table, measure in self.measures:
             if not measure.isascii() and not measure.startswith(WITHIN):  # 其中：… splits one
                 self.unnamed[table].add(measure)
+
+    @property
+    def run(self) -> int:
+        return len(self.checks)
+
+    def record(self, check: str, table: str, row_key: str, measure: str,
+               expected: Decimal | None, actual: Decimal | None, result: str,
+               location: str) -> None:
+        self.checks.append(CheckRun(self.doc_id, len(self.checks) + 1, check, table, row_key,
+                                    measure, expected, actual, result, location))
 
     def row(self, table: str, key: str) -> str:
         """A row as a finding names it: its printed label, and its code."""
@@ -63,16 +73,17 @@ class Checker:
               measure: str, message: str, location: str = "", severity: str = "error",
               parts: int = 0) -> None:
         """Record a check; a sum of `parts` figures that misses its total by no more than
-        their rounding allows (half a unit of the coarser printed place per figure) is a
-        warning, not an error."""
-        self.run += 1
-        if expected == actual:
-            return
-        half = Decimal(5).scaleb(max(expected.as_tuple().exponent, actual.as_tuple().exponent) - 1)
-        if parts and abs(expected - actual) <= half * (parts + 1):
-            severity, message = "warning", message + f"（在 {parts} 个数的四舍五入范围内）"
-        self.findings.append(Finding(self.doc_id, check, severity, table, row_key, measure,
-                                     expected, actual, message, location))
+        their rounding allows (half a unit of the coarser printed place per figure) is
+        `rounding`, kept but not an error."""
+        if expected != actual:
+            half = Decimal(5).scaleb(
+                max(expected.as_tuple().exponent, actual.as_tuple().exponent) - 1)
+            if parts and abs(expected - actual) <= half * (parts + 1):
+                severity, message = "rounding", message + f"（在 {parts} 个数的四舍五入范围内）"
+            self.findings.append(Finding(self.doc_id, check, severity, table, row_key, measure,
+                                         expected, actual, message, location))
+        self.record(check, table, row_key, measure, expected, actual,
+                    "pass" if expected == actual else severity, location)
 
 
 def printed_as(amount: Decimal, like: Decimal) -> Decimal:
@@ -316,7 +327,7 @@ def narrative(c: Checker, figures: list[StatedFigure], changes: list[StatedChang
                 f"{title(table.split('/')[0])}按说明的位数印 {actual}" + (
                     f"；表中精确数 {exact} 与之只差末位一个单位，是由四舍五入后的数算出的"
                     if near else ""),
-                figure.location, "warning" if near else "error")
+                figure.location, "rounding" if near else "error")
     for change in changes:
         _implied_base(c, change)
         if change.amount_wan is None or change.change_pct is None:
@@ -341,7 +352,8 @@ def _implied_base(c: Checker, change: StatedChange) -> None:
     if change.amount_wan is None or change.change_wan is None:
         return
     base = change.amount_wan - change.change_wan
-    c.run += 1
+    c.record("stated_change_base", "", change.subject, "change_wan", change.amount_wan,
+             change.change_wan, "error" if base < 0 else "pass", change.location)
     if base < 0:
         c.findings.append(Finding(
             c.doc_id, "stated_change_base", "error", "", change.subject, "change_wan",
@@ -418,9 +430,18 @@ def check_document(doc_id: str, items: list[LineItem], projects: list[Project],
                    changes: list[StatedChange], kind: str = "budget",
                    columns: set[tuple[str, str]] | None = None,
                    within: set[tuple[str, str]] | None = None) -> tuple[list[Finding], int]:
-    """All checks; returns the findings and how many checks ran. `columns` names the
-    (table, measure) columns printed, so that a blank cell of one reads as 0; `within`
-    those printed under a 其中 head, parts of the columns before them."""
+    """All checks; returns the findings and how many checks ran (see `audit`)."""
+    checker = audit(doc_id, items, projects, targets, figures, changes, kind, columns, within)
+    return checker.findings, checker.run
+
+
+def audit(doc_id: str, items: list[LineItem], projects: list[Project], targets: list[Target],
+          figures: list[StatedFigure], changes: list[StatedChange], kind: str = "budget",
+          columns: set[tuple[str, str]] | None = None,
+          within: set[tuple[str, str]] | None = None) -> Checker:
+    """All checks of one document; the checker holds the findings and every check run.
+    `columns` names the (table, measure) columns printed, so that a blank cell of one reads
+    as 0; `within` those printed under a 其中 head, parts of the columns before them."""
     checker = Checker(doc_id, items, kind, within=within or set())
     checker.measures |= columns or set()
     sums_of_parts(checker)
@@ -430,4 +451,4 @@ def check_document(doc_id: str, items: list[LineItem], projects: list[Project],
     cross_tables(checker)
     narrative(checker, figures, changes)
     performance(checker, projects, targets)
-    return checker.findings, checker.run
+    return checker

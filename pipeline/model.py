@@ -136,7 +136,7 @@ class StatedChange:
 class Finding:
     doc_id: str
     check: str
-    severity: str  # error | warning
+    severity: str  # error | warning | rounding (a gap the rounding of the inputs allows)
     table: str
     row_key: str
     measure: str
@@ -144,6 +144,22 @@ class Finding:
     actual: Decimal | None
     message: str
     location: str = ""
+
+
+@dataclass(frozen=True)
+class CheckRun:
+    """One check run on a document, passed or not: what `checks_run` counts."""
+
+    doc_id: str
+    seq: int
+    check: str
+    table: str
+    row_key: str
+    measure: str
+    expected: Decimal | None
+    actual: Decimal | None
+    result: str  # pass | error | warning | rounding
+    location: str
 
 
 @dataclass(frozen=True)
@@ -168,3 +184,4 @@ class Extraction:
     not_read: tuple[str, ...] = ()  # what could not be read, and why, with its place
     listed: tuple[str, ...] = ()  # the tables its 目录 lists, titles as printed
     by_header: tuple[str, ...] = ()  # tables printed without a title, known by their header
+    checks: tuple[CheckRun, ...] = ()  # every check run, in order (checks_run of them)

@@ -59,6 +59,7 @@ def rows_of(extraction: Extraction) -> dict[str, list[dict[str, Any]]]:
         "performance_targets": [asdict(t) for t in extraction.targets],
         "stated_changes": [asdict(c) for c in extraction.stated_changes],
         "findings": [asdict(f) for f in extraction.findings],
+        "checks": [asdict(c) for c in extraction.checks],
     }
 
 

@@ -110,11 +110,11 @@ def process(sources: Source | list[Source], root: Path, publisher: Publisher) ->
     changes, figures = narrative.stated_changes(doc_id, blocks), narrative.figures(blocks)
     projects = [p for ps in projects_of.values() for p in ps]
 
-    def checks() -> tuple[list[Finding], int]:
-        return check.check_document(doc_id, list(items.values()), projects, targets, figures,
-                                    changes, source.kind, *_printed_columns(read))
-    checked, run = checks()
-    misread = _misread(items, findings + checked)
+    def checks() -> check.Checker:
+        return check.audit(doc_id, list(items.values()), projects, targets, figures, changes,
+                           source.kind, *_printed_columns(read))
+    checker = checks()
+    misread = _misread(items, findings + checker.findings)
     if misread:
         unread += [_unread(doc_id, t.kind, t.where, misread[t.kind]) for t in read
                    if t.kind in misread]
@@ -123,7 +123,7 @@ def process(sources: Source | list[Source], root: Path, publisher: Publisher) ->
         findings = [f for f in findings if f.table not in misread]
         projects = [p for kind, ps in projects_of.items() if kind not in misread for p in ps]
         targets = [t for t in targets if t.table not in misread]
-        checked, run = checks()
+        checker = checks()
     if not read:
         raise DocumentError(name, [f.message + f"（{f.location}）" for f in unread])
     listed = contents.listed_tables(blocks)
@@ -133,12 +133,13 @@ def process(sources: Source | list[Source], root: Path, publisher: Publisher) ->
     return Extraction(source, publisher.name or source.publisher or source.publisher_id,
                       publisher.region or source.region, source.title,
                       tuple(items.values()), tuple(projects), tuple(targets), tuple(changes),
-                      tuple(findings + unread + checked), run, tuple(t.kind for t in read),
+                      tuple(findings + unread + checker.findings), checker.run,
+                      tuple(t.kind for t in read),
                       tuple(sources),
                       "partial" if len(unread) > len(skipped_listed) or scans else "complete",
                       tuple(f"{f.message}（{f.location}）" for f in unread) + scans,
                       tuple(title for title, _ in listed),
-                      tuple(t.kind for t in read if t.title == BY_HEADER))
+                      tuple(t.kind for t in read if t.title == BY_HEADER), tuple(checker.checks))
 
 
 _INTERNAL = {"column_identity", "sum_of_parts", "duplicate_row"}

@@ -24,6 +24,7 @@ CHECK_TITLES = {
     "stated_change_base": "自述增减与上年数", "stated_vs_computed": "自述增减与两年表格",
 }
 MINUS = "\u2212"
+SEVERITY_ORDER = ("error", "warning", "rounding")  # rounding: kept, listed last, never headlined
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,8 @@ def summarise(extraction: Extraction, changes: list[Change] | None = None,
         source.doc_id,
         f"{extraction.publisher} {source.fiscal_year}年{KIND_TITLES.get(source.kind, source.kind)}",
         extraction.title, source.path, source.sha256, source.source_url, tuple(headlines),
-        tuple(sorted(extraction.findings, key=lambda f: (f.severity, f.check, f.table,
-                                                          f.row_key))),
+        tuple(sorted(extraction.findings, key=lambda f: (SEVERITY_ORDER.index(f.severity),
+                                                          f.check, f.table, f.row_key))),
         extraction.checks_run,
         (("表", len(extraction.tables)), ("金额", len(extraction.line_items)),
          ("项目", len(extraction.projects)), ("绩效指标", len(extraction.targets))),
@@ -102,10 +103,11 @@ def render(summary: DocumentSummary) -> str:
         lines += ["", "以上为文件说明部分自述的变化（原文见下）；"
                   "与上年文件的比对在有上年文件时给出。", ""]
     lines += changes_table(summary.changes)
-    errors = sum(1 for f in summary.findings if f.severity == "error")
+    count = {s: sum(1 for f in summary.findings if f.severity == s) for s in SEVERITY_ORDER}
+    rounding = f"，仅差四舍五入 {count['rounding']}" if count["rounding"] else ""
     lines += ["## 核对", "",
               f"共核对 {summary.checks_run} 项，{len(summary.findings)} 项未通过"
-              f"（错误 {errors}，提示 {len(summary.findings) - errors}）。", ""]
+              f"（错误 {count['error']}，提示 {count['warning']}{rounding}）。", ""]
     if summary.findings:
         lines += ["| 核对 | 表 | 行 | 栏目 | 应为 | 实为 | 位置 | 说明 |",
                   "|---|---|---|---|---|---|---|---|"]

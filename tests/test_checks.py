@@ -30,6 +30,15 @@ def test_every_identity_of_the_sample_was_checked(doc):
     assert doc.checks_run == 174
 
 
+def test_every_check_run_is_recorded_with_its_result(doc):
+    assert [c.seq for c in doc.checks] == list(range(1, doc.checks_run + 1))
+    assert [(c.check, c.row_key, c.expected, c.actual, c.result) for c in doc.checks
+            if c.result != "pass"] == [("cost_indicator", "152003", D("1955.15"), D("3473.12"),
+                                        "error")]
+    assert {c.check for c in doc.checks} >= {"sum_of_parts", "column_identity", "cross_table",
+                                              "narrative_vs_table", "cost_indicator"}
+
+
 def mutated(tmp_path, old: str, new: str, count: int = 1):
     text = sample_text()
     assert text.count(old) >= count

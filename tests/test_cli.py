@@ -18,7 +18,7 @@ def test_run_without_network_says_so_in_one_line_and_uses_the_archive(project):
     lines = result.output.splitlines()
     assert lines[0] == "fetch: no network (cannot reach any listing page); using the archive"
     assert lines[1].startswith("changsha-xzspj-2023-budget: 10 tables, 163 amounts, 10 projects")
-    assert lines[-1] == "package: 10 files changed"
+    assert lines[-1] == "package: 11 files changed"
     assert (project / "datapackage.json").exists()
     assert (project / "reports/changsha-xzspj/2023-budget.md").exists()
 
@@ -36,7 +36,7 @@ def test_validate_reports_a_valid_package(project):
     invoke("run", "--offline", "--root", str(project))
     result = invoke("validate", str(project / "datapackage.json"))
     assert result.exit_code == 0
-    assert result.output == f"{project / 'datapackage.json'}: valid (7 resources, 310 rows)\n"
+    assert result.output == f"{project / 'datapackage.json'}: valid (8 resources, 484 rows)\n"
 
 
 def test_validate_exits_1_naming_the_problem_when_invalid(project):

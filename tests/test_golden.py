@@ -24,7 +24,7 @@ def built(tmp_path_factory):
 
 
 @pytest.mark.parametrize("resource", ["line_items", "projects", "performance_targets",
-                                      "stated_changes", "findings"])
+                                      "stated_changes", "findings", "checks"])
 def test_resource_equals_its_golden_csv(built, resource):
     produced = (built / "data" / f"{resource}.csv").read_text(encoding="utf-8")
     assert produced == (GOLDEN / f"{resource}.csv").read_text(encoding="utf-8")

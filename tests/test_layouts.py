@@ -150,7 +150,7 @@ def test_a_narrative_figure_worked_from_rounded_ones_is_within_rounding_not_an_e
     # 3923076.63 - 2919265.78 = 1003810.85: one cent from the table's 1003810.84
     figures = narrative.figures(paragraph("项目支出预算 1003810.85 万元，占本年支出的25.59%。"))
     findings, _ = check.check_document("d", items, [], [], figures, [])
-    assert [(f.check, f.severity) for f in findings] == [("narrative_vs_table", "warning")]
+    assert [(f.check, f.severity) for f in findings] == [("narrative_vs_table", "rounding")]
     figures = narrative.figures(paragraph("项目支出预算 1003810.87 万元。"))
     findings, _ = check.check_document("d", items, [], [], figures, [])
     assert [(f.check, f.severity) for f in findings] == [("narrative_vs_table", "error")]
@@ -267,7 +267,9 @@ def test_figures_printed_at_different_precisions_agree_within_their_rounding():
                   "amount", "m", parts=12)  # 12 parts in 元 to the 角, total to the 分
     checker.equal("sum_of_parts", D("3968.82"), D("4112.82"), "three_public", "合计", "total",
                   "m", parts=9)
-    assert [f.severity for f in checker.findings] == ["warning", "error"]
+    assert [f.severity for f in checker.findings] == ["rounding", "error"]
+    assert [(c.seq, c.check, c.result) for c in checker.checks] == [
+        (1, "sum_of_parts", "rounding"), (2, "sum_of_parts", "error")]
 
 
 def test_a_generic_figure_in_a_paragraph_about_one_line_is_that_lines():

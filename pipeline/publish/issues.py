@@ -41,14 +41,15 @@ def cut(body: str, link: str) -> str:
 
 def change_posts(result: RunResult, base_url: str = "") -> list[Post]:
     """One post per document that has something to say: significant changes, stated
-    changes or findings."""
+    changes or findings (a gap within rounding alone is not news)."""
     posts = []
     for extraction in sorted(result.extractions, key=lambda e: e.source.doc_id):
         source = extraction.source
         changes = [c for c in result.comparisons.changes if c.to_doc == source.doc_id]
         findings = [f for f in result.comparisons.findings if f.doc_id == source.doc_id]
         summary = summarise(extraction, changes, findings)
-        if not (summary.changes or summary.headlines or summary.findings):
+        if not (summary.changes or summary.headlines or
+                any(f.severity != "rounding" for f in summary.findings)):
             continue
         link = f"{base_url}/{report_path(extraction)}" if base_url else str(report_path(extraction))
         kind = KIND_TITLES.get(source.kind, source.kind)
