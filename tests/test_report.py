@@ -94,3 +94,26 @@ def test_the_machine_readable_report_has_the_same_figures_exactly(project):
         "收入", "5073.08", "-199.05", "-3.78")
     assert [(f["check"], f["expected"], f["actual"]) for f in data["findings"]] == [
         ("cost_indicator", "1955.15", "3473.12")]
+
+
+def test_a_gap_within_rounding_is_counted_apart_listed_last_and_opens_no_issue(tmp_path):
+    from dataclasses import replace
+
+    from conftest import process_text, sample_text
+
+    from pipeline.publish.issues import change_posts
+    from pipeline.report import summarise
+    from pipeline.run import RunResult
+
+    def finding(severity, row):
+        return Finding("d", "sum_of_parts", severity, "income", row, "total", D("3.00"),
+                       D("3.01"), "某表“某行”印 3.01，其 2 个分项合计 3.00", "page 9")
+    sample = process_text(tmp_path, sample_text())
+    quiet = replace(sample, stated_changes=(), findings=(finding("rounding", "201"),))
+    assert change_posts(RunResult(extractions=[quiet])) == []
+    loud = replace(quiet, findings=(finding("rounding", "201"), finding("error", "205")))
+    assert len(change_posts(RunResult(extractions=[loud]))) == 1
+    summary = summarise(loud)
+    assert [f.severity for f in summary.findings] == ["error", "rounding"]
+    assert "2 项未通过（错误 1，提示 0，仅差四舍五入 1）" in render(summary)
+    assert "第 9 页" in render(summary)
