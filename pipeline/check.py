@@ -328,6 +328,8 @@ def narrative(c: Checker, figures: list[StatedFigure], changes: list[StatedChang
                     f"；表中精确数 {exact} 与之只差末位一个单位，是由四舍五入后的数算出的"
                     if near else ""),
                 figure.location, "rounding" if near else "error")
+        if figure.share_pct is not None and actual == figure.amount_wan:
+            _share(c, figure, exact, table.split("/")[0], key)
     for change in changes:
         _implied_base(c, change)
         if change.amount_wan is None or change.change_pct is None:
@@ -345,6 +347,28 @@ def narrative(c: Checker, figures: list[StatedFigure], changes: list[StatedChang
         c.equal("stated_percent", computed, change.change_pct, "", change.subject, "change_pct",
                 f"{change.subject}：{base}万元增减 {change.change_wan}万元为 {computed}%，"
                 f"说明称 {change.change_pct}%", change.location, "warning")
+
+
+def _share(c: Checker, figure: StatedFigure, part: Decimal, table: str, key: str) -> None:
+    """“基本支出 921.33 万元，占本年支出预算 2.98%”: the share against the table's figures,
+    at the printed places of the percent. A miss that the rounding of the narrative's amount
+    could explain, or of one unit in the percent's last place (shares are often evened out
+    to add up to 100%: 13.77 + 80.92 + 5.31), is `rounding`."""
+    wholes = [v for r in templates()["narrative"].get(figure.share_of, [])
+              if (v := c.value(r.lstrip("+")))]
+    pct = figure.share_pct
+    if not wholes or pct is None:
+        return
+    computed = [printed_as(part / whole * 100, pct) for whole in wholes]
+    whole, shown = next(((w, s) for w, s in zip(wholes, computed, strict=True) if s == pct),
+                        (wholes[0], computed[0]))
+    half = Decimal(5).scaleb(figure.amount_wan.as_tuple().exponent - 1)
+    low, high = (part - half) / (whole + half) * 100, (part + half) / (whole - half) * 100
+    slack = Decimal(1).scaleb(pct.as_tuple().exponent)
+    c.equal("share", shown, pct, table, key, "share_pct",
+            f"说明称{figure.subject} {figure.amount_wan}万元占{figure.share_of}的 {pct}%"
+            f"（“{figure.quote}”），按表中 {part} / {whole} 计算为 {shown}%", figure.location,
+            "rounding" if low - slack <= pct <= high + slack else "error")
 
 
 def _implied_base(c: Checker, change: StatedChange) -> None:

@@ -8,7 +8,8 @@ import re
 from pipeline.model import LineItem
 from pipeline.recognise import templates
 
-_NAMES = {"amount": "金额", "total": "合计"}  # the ids whose first heading is not their name
+# the ids whose first heading is not their name
+_NAMES = {"amount": "金额", "total": "合计", "share_pct": "占比（%）"}
 _SUFFIXES = (("_budget", "（预算数）"), ("_prior", "（上年）"), ("_change", "（增减）"))
 
 

@@ -463,3 +463,24 @@ def test_a_performance_table_printed_as_one_form_per_project_is_read_by_its_labe
     assert [(i.table, i.row_key, i.measure, i.amount_wan) for i in parsed.items.values()] == [
         ("transfer_performance", "教育改革发展专项转移支付", "amount", D("120.50"))]
     assert parsed.projects == {} and len(parsed.targets) == 3
+
+
+def test_a_stated_share_is_checked_against_the_figures_it_divides():
+    from pipeline.model import LineItem
+
+    def item(table, side, key, measure, amount):
+        return LineItem("d", table, side, key, measure, "", "none", key, D(amount), "p")
+    items = [item("summary", "expenditure", "本年支出合计", "amount", "30939.12"),
+             item("three_public", "", "合计", "total", "508.20"),
+             item("three_public", "", "合计", "vehicles", "411.20"),
+             item("expenditure", "", "合计", "basic", "921.33")]
+
+    def shares(text):
+        checker = check.audit("d", items, [], [], narrative.figures(paragraph(text)), [])
+        return [(c.result, c.expected, c.actual) for c in checker.checks if c.check == "share"]
+    assert shares("基本支出921.33万元，占本年支出预算2.98%。") == [("pass", D("2.98"), D("2.98"))]
+    assert shares("基本支出921.33万元，占总支出3.98%。") == [("error", D("2.98"), D("3.98"))]
+    # 13.77 + 80.92 + 5.31 = 100: a share evened out by one unit of its last place
+    assert shares("公务用车购置及运行费支出411.20万元，占“三公”经费的80.92%。") == [
+        ("rounding", D("80.91"), D("80.92"))]
+    assert shares("支出10685.56万元，占比73.33%。") == []  # of what, it does not say

@@ -67,6 +67,10 @@ _CHANGE = re.compile(
 _FIGURE = re.compile(r"(?P<subject>" + _SUBJECT.pattern + r")"
                      r"(?:预算|决算|支出|收入|数|为|共计|共|合计|总计|总金额|总额|金额|资金|安排)*(?P<n>\d[\d,]*(?:\.\d+)?)万元")
 _ANY_FIGURE = re.compile(r"(?P<n>\d[\d,]*(?:\.\d+)?)万元")
+# the share a figure is of a named whole, right after it: “，占本年支出预算的25.59%”
+_WHOLE_OF = re.compile(r"^(?:本年|全年|当年|年度|部门|单位|总)+")  # 占本年支出, 占总支出
+_SHARE = re.compile(r"[，,]?约?占(?P<of>[^，,。；;%\d]{1,20}?)(?:的)?(?:比重|比例)?(?:为)?"
+                    r"(?P<pct>\d+(?:\.\d+)?)%")
 _BASE_FIGURE = re.compile(r"(?:执行数|决算数|上年|去年)[为是]?$")
 _BASE_STATED = re.compile(r"(?:执行数|决算数)[为是](?P<n>\d[\d,]*(?:\.\d+)?)万元")
 _DOWN = {"减少", "下降", "降低"}
@@ -88,6 +92,8 @@ class StatedFigure:
     amount_wan: Decimal
     quote: str
     location: str
+    share_of: str = ""  # the subject of “占本年支出的 25.59%”, recorded as SUBJECTS names it
+    share_pct: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -182,9 +188,15 @@ def figures(blocks: list[Block]) -> list[StatedFigure]:
                 if topic and SUBJECTS[topic[0].group()] == "机关运行经费" != \
                         SUBJECTS[match.group("subject")]:
                     continue  # 机关运行经费…其中会议费: its economic items, not the 会议费 table's
+                share = _SHARE.match(p.text, match.end())
+                of = _WHOLE_OF.sub("", share.group("of")) if share else ""
+                whole = next(iter(_subjects(of, 0, len(of))), None)
                 found.append(StatedFigure(SUBJECTS[match.group("subject")],
                                           _amount(match.group("n")), p.quote(begin, stop),
-                                          p.where(match.start("n"))))
+                                          p.where(match.start("n")),
+                                          SUBJECTS[whole.group()] if whole and share else "",
+                                          _amount(share.group("pct")) if whole and share
+                                          else None))
     return found
 
 
