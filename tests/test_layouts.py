@@ -484,3 +484,11 @@ def test_a_stated_share_is_checked_against_the_figures_it_divides():
     assert shares("公务用车购置及运行费支出411.20万元，占“三公”经费的80.92%。") == [
         ("rounding", D("80.91"), D("80.92"))]
     assert shares("支出10685.56万元，占比73.33%。") == []  # of what, it does not say
+
+
+def test_a_change_stated_as_the_same_as_last_year_is_a_change_of_zero():
+    changes = narrative.stated_changes("d", paragraph(
+        "（2）政府性基金预算拨款收入 0 万元，与上年预算数相同。其中会议费 0.24 万元，较上年无变化。"
+        "决算数与预算数一致。机关运行经费统计口径与上年不一致。"))
+    assert [(c.subject, c.amount_wan, c.change_wan, c.compared_to) for c in changes] == [
+        ("政府性基金预算拨款收入", D("0"), D("0"), "上年预算"), ("会议费", D("0.24"), D("0"), "上年")]

@@ -60,7 +60,8 @@ _HEADLINE = re.compile(r"\s*(?:\d+[．.、]|[（(][一二三四五六七八九�
                        r"(?P<n>\d[\d,]*(?:\.\d+)?)\s*万元")
 _CHANGE = re.compile(
     r"(?P<cmp>较|比|与)(?P<base>(?:[^，,。；;增减持（(]|[（(][^）)]{0,12}[）)]){0,24}?)"
-    r"(?:相比)?[，,]?(?P<named>" + _SUBJECT.pattern + r")?(?P<dir>增加|减少|增长|下降|上升|持平)"
+    r"(?:相比)?[，,]?(?P<named>" + _SUBJECT.pattern + r")?"
+    r"(?P<dir>增加|减少|增长|下降|上升|持平|(?<!不)相同|(?<!不)一致|无变化|不变)"
     r"(?:(?P<chg>\d[\d,]*(?:\.\d+)?)万元|(?P<pct1>\d+(?:\.\d+)?)%)?"
     r"(?:[，,]?(?:增长|下降|上升|减少|降低)了?(?P<pct>\d+(?:\.\d+)?)%)?"
 )
@@ -74,6 +75,7 @@ _SHARE = re.compile(r"[，,]?约?占(?P<of>[^，,。；;%\d]{1,20}?)(?:的)?(?:�
 _BASE_FIGURE = re.compile(r"(?:执行数|决算数|上年|去年)[为是]?$")
 _BASE_STATED = re.compile(r"(?:执行数|决算数)[为是](?P<n>\d[\d,]*(?:\.\d+)?)万元")
 _DOWN = {"减少", "下降", "降低"}
+_SAME = {"持平", "相同", "一致", "无变化", "不变"}  # 与上年预算数相同: a change of 0
 _EARLIER = re.compile(r"\d{4}年|上年|去年|上一年|同期")
 _SENTENCE_END = re.compile(r"[。；;]")
 _GENERIC = {"收入", "支出"}
@@ -205,7 +207,7 @@ def stated_changes(doc_id: str, blocks: list[Block]) -> list[StatedChange]:
     changes: list[StatedChange] = []
     for p in _paragraphs(blocks):
         for match in _CHANGE.finditer(p.text):
-            if match.group("dir") != "持平" and not any(
+            if match.group("dir") not in _SAME and not any(
                     match.group(g) for g in ("chg", "pct", "pct1")):
                 continue  # "有所减少": a direction without a figure is not a stated change
             if not _EARLIER.search(match.group("base") or ""):
@@ -223,7 +225,7 @@ def stated_changes(doc_id: str, blocks: list[Block]) -> list[StatedChange]:
                 amount = None  # compared on a restated scope: the year's amount is not the base
             sign = Decimal(-1) if match.group("dir") in _DOWN else Decimal(1)
             change = None if match.group("chg") is None else sign * _amount(match.group("chg"))
-            if match.group("dir") == "持平":
+            if match.group("dir") in _SAME:
                 change = Decimal(0)
             pct_text = match.group("pct") or match.group("pct1")
             pct = None if pct_text is None else sign * Decimal(pct_text)
