@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from itertools import product
 
 from pipeline import wording
+from pipeline.check_lines import line_statements
 from pipeline.model import CheckRun, Finding, LineItem, Project, StatedChange, Target
 from pipeline.normalise.narrative import StatedFigure
 from pipeline.recognise import WITHIN, norm, table_layout, templates
@@ -311,10 +312,16 @@ def narrative(c: Checker, figures: list[StatedFigure], changes: list[StatedChang
     refs = templates()["narrative"]
     for figure in figures:
         named = refs.get(figure.subject, [])
+        if figure.budget and c.kind == "final_accounts":  # 决算 说明: “…支出预算为 76.43 万元”
+            named = [f"{r}_budget" for r in named]
         printed = [(r, v) for r in named if r[0] != "+" and (v := c.value(r)) is not None]
-        if not printed:
-            continue  # a statement agrees with a `+` reading, it is never compared with it alone
-        printed += [(r, v) for r in named if r[0] == "+" and (v := c.value(r[1:])) is not None]
+        also = [(r, v) for r in named if r[0] == "+" and (v := c.value(r[1:])) is not None]
+        if not printed:  # a `+` reading alone can confirm a statement, never refute it
+            also = [(r, v) for r, v in also
+                    if printed_as(v, figure.amount_wan) == figure.amount_wan]
+            if not also:
+                continue
+        printed += also
         shown = [(r, printed_as(v, figure.amount_wan)) for r, v in printed]
         ref, actual = next(((r, v) for r, v in shown if v == figure.amount_wan),
                            next(((r, v) for r, v in shown if v), shown[0]))
@@ -474,5 +481,6 @@ def audit(doc_id: str, items: list[LineItem], projects: list[Project], targets: 
     side_totals(checker)
     cross_tables(checker)
     narrative(checker, figures, changes)
+    line_statements(checker, changes)
     performance(checker, projects, targets)
     return checker

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections import Counter
 
 import pdfplumber
 import pypdfium2 as pdfium
@@ -68,6 +69,23 @@ def has_table(text: str, paths: int = 0) -> bool:
 def _lines(text: str) -> list[str]:
     lines = [line.strip() for line in text.splitlines()]
     return [line for line in lines if line and not _PAGE_NUMBER.match(line)]
+
+
+def _squashed(line: str) -> str:
+    return "".join(line.split())
+
+
+def _running(texts: list[str]) -> set[str]:
+    """Running heads and feet (“苏州市应急管理局2026年度部门预算公开”): a line that opens or
+    closes at least three pages and a third of those with text, and is no table title, figure
+    or unit line. Read into a paragraph it would cut a sentence that runs over the page."""
+    ends = Counter()
+    for text in texts:
+        lines = _lines(text)
+        ends.update({_squashed(lines[0]), _squashed(lines[-1])} if lines else set())
+    pages = sum(1 for text in texts if text.strip())
+    return {line for line, n in ends.items() if n >= max(3, pages / 3)
+            and table_kind(line) is None and not is_money(line) and "单位" not in line}
 
 
 def _join_wrapped_titles(lines: list[str]) -> list[str]:
@@ -218,7 +236,8 @@ def _rows_below(layout: pdf_tables.PageLayout, bbox: tuple[float, float, float, 
     return rows, bottom
 
 
-def _table_page(page: pdfium.PdfPage, number: int) -> list[Block]:
+def _table_page(page: pdfium.PdfPage, number: int, running: frozenset[str] = frozenset()
+                ) -> list[Block]:
     """Text lines and table grids of one page, in reading order (top to bottom)."""
     where = f"page {number}"
     layout = pdf_tables.layout(page)
@@ -243,7 +262,7 @@ def _table_page(page: pdfium.PdfPage, number: int) -> list[Block]:
     outside = [c for c in layout.chars if not any(pdf_tables.inside(c, b) for b in boxes)]
     for top, line in pdf_tables.lines(outside):
         text = pdf_tables.line_text(line).strip()
-        if text and not _PAGE_NUMBER.match(text):
+        if text and not _PAGE_NUMBER.match(text) and _squashed(text) not in running:
             items.append((top, Block("paragraph", text=text, where=where)))
     return reading_order(items, where)
 
@@ -319,6 +338,7 @@ def extract(data: bytes, name: str = "document.pdf") -> list[Block]:
                             where=f"page {blank[0]}"))
     document = _open(data, name)
     plumber = None
+    running = frozenset(_running([text for text, _ in pages]))
     try:
         for index, (text, paths) in enumerate(pages):
             if text.strip() and has_table(text, paths):
@@ -328,10 +348,11 @@ def extract(data: bytes, name: str = "document.pdf") -> list[Block]:
                     plumber = plumber or pdfplumber.open(io.BytesIO(data))
                     blocks += pdf_plumber.table_page(plumber.pages[index], index + 1)
                 else:
-                    blocks += _table_page(page, index + 1)
+                    blocks += _table_page(page, index + 1, running)
                 page.close()
             elif text.strip():
-                blocks += _paragraphs(_lines(text), f"page {index + 1}")
+                lines = [line for line in _lines(text) if _squashed(line) not in running]
+                blocks += _paragraphs(lines, f"page {index + 1}")
     finally:
         document.close()
         if plumber is not None:

@@ -17,6 +17,9 @@ from pdfplumber import utils as plumber_utils
 THIN = 2  # points: a path this thin is a ruling line
 TOLERANCE = 3  # pdfplumber's default snap, join and intersection tolerances
 MIN_EDGE = 3
+# A page whose only drawings are more invisible boxes than a frame (and its title's box) has
+# them behind runs of its text (a word processor's white shading): no ruling a reader sees.
+FRAME = 2
 
 Char = dict[str, Any]
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom (top-left origin)
@@ -53,6 +56,7 @@ def layout(page: pdfium.PdfPage) -> PageLayout:
     textpage.close()
     _line_boxes(chars)
     edges: list[Char] = []
+    shading: list[BBox] = []  # invisible boxes: cell backgrounds, a frame, or run shading
     for path, form in _paths(page.raw):
         bounds = [ctypes.c_float() for _ in range(4)]
         pdfium_raw.FPDFPageObj_GetBounds(path, *map(ctypes.byref, bounds))
@@ -63,8 +67,13 @@ def layout(page: pdfium.PdfPage) -> PageLayout:
         count = pdfium_raw.FPDFPath_CountSegments(path)
         if count > 5 and right - left >= THIN and top - bottom >= THIN:
             edges += _segment_edges(path, form, count, height)  # a grid drawn as one path
+        elif _invisible(path) and right - left >= THIN and top - bottom >= THIN:
+            shading.append((left, height - top, right, height - bottom))
         else:
             edges += _edges(left, height - top, right, height - bottom)
+    if edges or len(shading) <= FRAME:
+        for box in shading:
+            edges += _edges(*box)
     return PageLayout(chars, edges)
 
 
@@ -105,6 +114,25 @@ def _paths(page: Any, depth: int = 3) -> Iterator[tuple[Any, Matrix]]:
     top = [pdfium_raw.FPDFPage_GetObject(page, i)
            for i in range(pdfium_raw.FPDFPage_CountObjects(page))]
     yield from walk(top, _IDENTITY, depth)
+
+
+def _invisible(path: Any) -> bool:
+    """A path that paints nothing on white paper: unstroked (or stroked white) and unfilled
+    (or filled white), like the white shading a word processor puts behind runs of a
+    paragraph. Its edges are not ruling lines."""
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    pdfium_raw.FPDFPath_GetDrawMode(path, ctypes.byref(fill), ctypes.byref(stroke))
+    return not (fill.value and _painted(path, pdfium_raw.FPDFPageObj_GetFillColor)) and \
+        not (stroke.value and _painted(path, pdfium_raw.FPDFPageObj_GetStrokeColor))
+
+
+def _painted(path: Any, colour_of: Any) -> bool:
+    """The colour is visible on white: not white, not fully transparent."""
+    rgba = [ctypes.c_uint() for _ in range(4)]
+    if not colour_of(path, *map(ctypes.byref, rgba)):
+        return True  # no colour known: assume it shows
+    red, green, blue, alpha = (c.value for c in rgba)
+    return alpha > 0 and (red, green, blue) != (255, 255, 255)
 
 
 def _segment_edges(path: Any, form: Matrix, count: int, height: float) -> list[Char]:

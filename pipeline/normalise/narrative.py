@@ -15,6 +15,8 @@ from pipeline.recognise import templates
 # white space removed, quotation marks kept.
 SUBJECTS = {
     "公务用车购置及运行费": "公务用车购置及运行费",
+    "公务用车购置及运行维护费": "公务用车购置及运行费",
+    "公务用车运行维护费": "公务用车运行费",
     "公务车购置及运行费": "公务用车购置及运行费",
     "公务用车购置费": "公务用车购置费",
     "公务用车运行费": "公务用车运行费",
@@ -29,6 +31,7 @@ SUBJECTS = {
     "会议费": "会议费",
     "培训费": "培训费",
     "一般公共预算拨款": "一般公共预算拨款",
+    "一般公共预算当年拨款": "一般公共预算拨款",
     "政府性基金拨款": "政府性基金拨款",
     "国有资本经营预算拨款": "国有资本经营预算拨款",
     "财政拨款收入": "财政拨款收入",
@@ -43,6 +46,12 @@ SUBJECTS = {
     "项目支出": "项目支出",
     "收入": "收入",
     "支出": "支出",
+    # 收入、支出预算总计…各减少: one change stated for both
+    "收入、支出预算总计": "收入、支出",
+    "收、支预算总计": "收入、支出",
+    "收、支总计": "收入、支出",
+    "财政拨款收、支总计": "财政拨款收入、财政拨款支出",
+    "财政拨款收支总计": "财政拨款收入、财政拨款支出",
     "政府采购": "政府采购",
 }
 # 政府采购 by 品目大类 of the national catalogue: 政府采购货物(类), 拟采购货物, 货物类采购
@@ -50,23 +59,28 @@ SUBJECTS |= {written.format(category): f"政府采购{category}"
              for category in templates()["vocabulary"]["procurement_categories"]
              for written in ("政府采购{}类", "政府采购{}", "拟采购{}", "{}类采购")}
 _SUBJECT = re.compile("|".join(re.escape(s) for s in sorted(SUBJECTS, key=len, reverse=True)))
-_ITEM = re.compile(r"[“\"]([^”\"]{2,80}?（(?:类|款|项)）)[”\"]"
-                   r"|^(?:\d+[．.、])?([^，。“”]{2,30}（(?:类|款)）(?:[^，。“”]{0,30}（(?:款|项)）)*"
-                   r"支出)")
+_NAME = r"(?:[^，。“”（(]|[（(](?!类|款|项)[^）)，。]{1,4}[）)])"  # 政府办公厅（室）及…
+_QUOTED_ITEM = re.compile(r"[“\"]([^”\"]{2,80}?（(?:类|款|项)）)[”\"]")
+# a sentence that opens on a 类/款/项 line (（七）国有资本经营预算支出（类）…（项）支出 32,640
+# 万元) or on a line named with its code (1.行政运行（2010501）2,542.46万元)
+_LINE_ITEM = re.compile(r"(?:\d+[．.、](?!\d)|[（(][一二三四五六七八九十\d]+[)）]"
+                        r"|[一二三四五六七八九十]+、)?(" + _NAME + r"{2,30}（(?:类|款)）"
+                        r"(?:" + _NAME + r"{0,30}（(?:款|项)）)*(?:支出)?"
+                        r"|" + _NAME + r"{2,30}[（(]\d{3,7}[）)])")  # or by its code
 _LINE_NAMED = re.compile(r"（(?:类|款|项)）")  # a paragraph about one 类/款/项 line
 # a sentence that opens on its own line and figure: “6.年末结转和结余 7494.06 万元，…”
 _HEADLINE = re.compile(r"\s*(?:\d+[．.、]|[（(][一二三四五六七八九十\d]+[)）])?\s*"
-                       r"(?P<name>[\u4e00-\u9fff“”]{2,20}?)\s*(?:为|是)?\s*"
+                       r"(?P<name>(?:(?![较比与])[\u4e00-\u9fff“”]){2,20}?)\s*(?:为|是)?\s*"
                        r"(?P<n>\d[\d,]*(?:\.\d+)?)\s*万元")
 _CHANGE = re.compile(
     r"(?P<cmp>较|比|与)(?P<base>(?:[^，,。；;增减持（(]|[（(][^）)]{0,12}[）)]){0,24}?)"
-    r"(?:相比)?[，,]?(?P<named>" + _SUBJECT.pattern + r")?"
-    r"(?P<dir>增加|减少|增长|下降|上升|持平|(?<!不)相同|(?<!不)一致|无变化|不变)"
+    r"(?:相比)?[，,]?(?P<named>" + _SUBJECT.pattern + r")?各?"
+    r"(?P<dir>增加|减少|增长|下降|上升|(?<!基本)持平|(?<!不)相同|(?<!不)一致|无变化|不变)"
     r"(?:(?P<chg>\d[\d,]*(?:\.\d+)?)万元|(?P<pct1>\d+(?:\.\d+)?)%)?"
     r"(?:[，,]?(?:增长|下降|上升|减少|降低)了?(?P<pct>\d+(?:\.\d+)?)%)?"
 )
 _FIGURE = re.compile(r"(?P<subject>" + _SUBJECT.pattern + r")"
-                     r"(?:预算|决算|支出|收入|数|为|共计|共|合计|总计|总金额|总额|金额|资金|安排)*(?P<n>\d[\d,]*(?:\.\d+)?)万元")
+                     r"(?:预算|决算|支出|收入|数|为|共计|共|合计|总计|总金额|总额|金额|资金|安排|财政拨款)*(?P<n>\d[\d,]*(?:\.\d+)?)万元")
 _ANY_FIGURE = re.compile(r"(?P<n>\d[\d,]*(?:\.\d+)?)万元")
 # the share a figure is of a named whole, right after it: “，占本年支出预算的25.59%”
 _WHOLE_OF = re.compile(r"^(?:本年|全年|当年|年度|部门|单位|总)+")  # 占本年支出, 占总支出
@@ -85,7 +99,7 @@ _ALL_FUNDS = {"收入", "支出", "基本支出", "项目支出", "财政拨款�
 # (政府性基金预算财政拨款支出, “三公”经费财政拨款支出)
 _FUNDS_SCOPE = re.compile(
     r"(?:财政拨款|一般公共预算|政府性基金(?:预算)?|国有资本经营预算|经费|[”\"])$")
-_BEFORE_GENERIC = set("门年本的")
+_BEFORE_GENERIC = set("门年本的位")  # 部门收入, 本单位支出
 
 
 @dataclass(frozen=True)
@@ -96,6 +110,7 @@ class StatedFigure:
     location: str
     share_of: str = ""  # the subject of “占本年支出的 25.59%”, recorded as SUBJECTS names it
     share_pct: Decimal | None = None
+    budget: bool = False  # called 预算 (“支出预算为…”): in a 决算, the year's budget, not actuals
 
 
 @dataclass(frozen=True)
@@ -117,14 +132,34 @@ class _Paragraph:
         return self.block.text[self.index[start]:self.index[end - 1] + 1] if end > start else ""
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
-        begin = max((m.end() for m in _SENTENCE_END.finditer(self.text, 0, start)), default=0)
-        stop = _SENTENCE_END.search(self.text, end)
-        return begin, stop.end() if stop else len(self.text)
+        """The sentence around text[start:end]; a 。 or ； inside brackets ends none."""
+        ends = [m.end() for m in _SENTENCE_END.finditer(self.text)
+                if not _inside(self.text, m.start())]
+        begin = max((e for e in ends if e <= start), default=0)
+        return begin, min((e for e in ends if e > end), default=len(self.text))
 
 
-_CUT_END = re.compile(r"[\u4e00-\u9fff\d,，、]$")  # a line cut mid-sentence
+# a line cut mid-sentence, or on the name of a budget line before its figure
+_CUT_END = re.compile(r"(?:[\u4e00-\u9fff\d,，、]|（(?:类|款|项)）)$")
 _LISTED = re.compile(  # a line that opens a new item: 1. | （一） | 一、
-    r"^(?:\d+[.．、]|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、)")
+    r"^(?:\d+[.．、](?!\d)|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、)")
+
+
+def _inside(text: str, at: int) -> bool:
+    """text[at] stands inside brackets opened before it in its paragraph."""
+    return text.count("（", 0, at) + text.count("(", 0, at) > \
+        text.count("）", 0, at) + text.count(")", 0, at)
+
+
+def _closed(text: str, start: int, at: int) -> bool:
+    """text[start] stands inside brackets that close before `at`: an aside (（公务用车购置费
+    0万元…）比上年减少…) whose subjects are not the sentence's."""
+    depth = 0
+    for ch in text[start:at]:
+        depth += (ch in "（(") - (ch in "）)")
+        if depth < 0:
+            return True
+    return False
 
 
 def _joined(blocks: list[Block]) -> list[tuple[Block, tuple[tuple[int, str], ...]]]:
@@ -168,6 +203,7 @@ def _is_subject(text: str, start: int, subject: str) -> bool:
             text.endswith("涉及", 0, start):  # 涉及一般公共预算支出 0 万元: the evaluated part
         return False
     return subject not in _GENERIC or start == 0 or text[start - 1] in _BEFORE_GENERIC \
+        or text.endswith(("部门预算", "单位预算"), 0, start) \
         or bool(_SENTENCE_END.match(text[start - 1]))
 
 
@@ -198,7 +234,8 @@ def figures(blocks: list[Block]) -> list[StatedFigure]:
                                           p.where(match.start("n")),
                                           SUBJECTS[whole.group()] if whole and share else "",
                                           _amount(share.group("pct")) if whole and share
-                                          else None))
+                                          else None,
+                                          "预算" in p.text[match.end("subject"):match.start("n")]))
     return found
 
 
@@ -206,13 +243,16 @@ def stated_changes(doc_id: str, blocks: list[Block]) -> list[StatedChange]:
     """Each change the narrative states, with its subject, amount, signed change and percent."""
     changes: list[StatedChange] = []
     for p in _paragraphs(blocks):
+        stated_in: set[int] = set()  # sentences (by start) that state a change with a figure
         for match in _CHANGE.finditer(p.text):
-            if match.group("dir") not in _SAME and not any(
-                    match.group(g) for g in ("chg", "pct", "pct1")):
-                continue  # "有所减少": a direction without a figure is not a stated change
+            figured = any(match.group(g) for g in ("chg", "pct", "pct1"))
+            begin, stop = p.sentence(match.start(), match.end())
+            if not figured and (match.group("dir") not in _SAME or begin in stated_in):
+                continue  # "有所减少", or "增加0万元，…与上年持平": no (other) stated change
             if not _EARLIER.search(match.group("base") or ""):
                 continue  # "决算数与预算数持平" compares within the year, not with an earlier one
-            begin, stop = p.sentence(match.start(), match.end())
+            if figured:
+                stated_in.add(begin)
             subject = _subject_of(p, begin, match.start())
             named = match.group("named")  # 与上年相比，财政拨款支出增加…: named after 相比
             if named:
@@ -230,10 +270,11 @@ def stated_changes(doc_id: str, blocks: list[Block]) -> list[StatedChange]:
             pct_text = match.group("pct") or match.group("pct1")
             pct = None if pct_text is None else sign * Decimal(pct_text)
             base = _BASE_STATED.search(p.text, begin, match.start())
-            changes.append(StatedChange(doc_id, name, amount, change, pct,
-                                        _compared_to(match.group("base") or ""),
-                                        p.quote(begin, stop), p.where(match.start()),
-                                        _amount(base.group("n")) if base else None))
+            changes += [StatedChange(doc_id, one, amount, change, pct,
+                                     _compared_to(match.group("base") or ""),
+                                     p.quote(begin, stop), p.where(match.start()),
+                                     _amount(base.group("n")) if base else None)
+                        for one in name.split("、")]
     return changes
 
 
@@ -241,18 +282,18 @@ def _subject_of(p: _Paragraph, begin: int, at: int) -> tuple[str, Decimal | None
     """The subject of a change at `at` and its stated amount: the last subject named in its
     sentence; else the 类/款/项 line the paragraph is about; else the topic (first subject)
     of the sentence before, in this paragraph or the one before (“…1.35万元。比上年持平”)."""
-    found = _subjects(p.text, begin, at)
+    found = [m for m in _subjects(p.text, begin, at) if not _closed(p.text, m.start(), at)]
     if found:
         subject = SUBJECTS[found[-1].group()]
         return subject, _stated_amount(p.section + p.text[:at], subject)
     own = _HEADLINE.match(p.text, begin, at)
-    if own and not _ITEM.search(p.text, begin, at):  # “6.年末结转和结余 7494.06 万元，…比…”
+    if own and not _item(p.text, begin, at):  # “6.年末结转和结余 7494.06 万元，…比…”
         return own.group("name"), _amount(own.group("n"))
-    item = _ITEM.search(p.text, 0, at) or (None if begin else _ITEM.search(p.previous))
+    item = _item(p.text, 0, at) or (None if begin else _item(p.previous, 0, len(p.previous)))
     if item is not None:
         headline = _ANY_FIGURE.match(item.string, item.end())
         amount = _amount(headline.group("n")) if headline else _nearest_amount(p.text[begin:at])
-        return item.group(1) or item.group(2), amount
+        return item.group(1), amount
     before = p.text[:begin] if begin else p.previous
     last = _SENTENCE_END.split(before.rstrip("。；;"))[-1] if before else ""
     topic = _subjects(last, 0, len(last))
@@ -260,6 +301,15 @@ def _subject_of(p: _Paragraph, begin: int, at: int) -> tuple[str, Decimal | None
         return None
     subject = SUBJECTS[topic[0].group()]
     return subject, _stated_amount(p.section + p.text[:at], subject)
+
+
+def _item(text: str, begin: int, at: int) -> re.Match[str] | None:
+    """The 类/款/项 line named last in text[begin:at]: in quotes anywhere, or opening a
+    sentence."""
+    starts = [begin] + [m.end() for m in _SENTENCE_END.finditer(text, begin, at)]
+    found = list(_QUOTED_ITEM.finditer(text, begin, at)) + [
+        m for start in starts if (m := _LINE_ITEM.match(text, start, at))]
+    return max(found, key=lambda m: m.start(), default=None)
 
 
 def _stated_amount(before: str, subject: str) -> Decimal | None:
