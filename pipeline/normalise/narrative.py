@@ -19,6 +19,8 @@ SUBJECTS = {
     "公务用车运行维护费": "公务用车运行费",
     "公务车购置及运行费": "公务用车购置及运行费",
     "公务用车购置费": "公务用车购置费",
+    "公务用车购置支出": "公务用车购置费",
+    "公务用车购置预算支出": "公务用车购置费",
     "公务用车运行费": "公务用车运行费",
     "公务车用车运行费": "公务用车运行费",
     "因公出国（境）费": "因公出国（境）费",
@@ -29,29 +31,40 @@ SUBJECTS = {
     "三公经费": "“三公”经费",
     "机关运行经费": "机关运行经费",
     "会议费": "会议费",
+    "委托业务费": "委托业务费",
     "培训费": "培训费",
     "一般公共预算拨款": "一般公共预算拨款",
     "一般公共预算当年拨款": "一般公共预算拨款",
     "政府性基金拨款": "政府性基金拨款",
+    "政府性基金预算拨款": "政府性基金拨款",
     "国有资本经营预算拨款": "国有资本经营预算拨款",
     "财政拨款收入": "财政拨款收入",
     "一般公共预算收入": "一般公共预算收入",
+    "一般公共预算财政拨款收入": "一般公共预算拨款",
+    "政府性基金预算财政拨款收入": "政府性基金拨款",
     "财政专户管理资金": "财政专户管理资金",
     "财政拨款支出": "财政拨款支出",
     "一般公共预算财政拨款支出": "一般公共预算支出",
+    "一般公共预算拨款支出": "一般公共预算支出",
     "一般公共预算支出": "一般公共预算支出",
     "政府性基金预算财政拨款支出": "政府性基金预算支出",
     "政府性基金预算支出": "政府性基金预算支出",
     "基本支出": "基本支出",
+    "单位预留机动经费": "单位预留机动经费",
     "项目支出": "项目支出",
     "收入": "收入",
     "支出": "支出",
     # 收入、支出预算总计…各减少: one change stated for both
     "收入、支出预算总计": "收入、支出",
+    "收入支出总计": "收入、支出",
+    "收入支出预算总计": "收入、支出",
+    "收支总计": "收入、支出",
+    "收支预算总计": "收入、支出",
     "收、支预算总计": "收入、支出",
     "收、支总计": "收入、支出",
     "财政拨款收、支总计": "财政拨款收入、财政拨款支出",
     "财政拨款收支总计": "财政拨款收入、财政拨款支出",
+    "财政拨款收入支出总计": "财政拨款收入、财政拨款支出",
     "政府采购": "政府采购",
 }
 # 政府采购 by 品目大类 of the national catalogue: 政府采购货物(类), 拟采购货物, 货物类采购
@@ -75,11 +88,11 @@ _HEADLINE = re.compile(r"\s*(?:\d+[．.、]|[（(][一二三四五六七八九�
 _CHANGE = re.compile(
     r"(?P<cmp>较|比|与)(?P<base>(?:[^，,。；;增减持（(]|[（(][^）)]{0,12}[）)]){0,24}?)"
     r"(?:相比)?[，,]?(?P<named>" + _SUBJECT.pattern + r")?各?"
-    r"(?P<dir>增加|减少|增长|下降|上升|(?<!基本)持平|(?<!不)相同|(?<!不)一致|无变化|不变)"
+    r"(?P<dir>增加|减少|增长|下降|上升|变化(?=0(?:\.0+)?万元)|(?<!基本)持平|(?<!不)相同|(?<!不)一致|无变化|不变)"
     r"(?:(?P<chg>\d[\d,]*(?:\.\d+)?)万元|(?P<pct1>\d+(?:\.\d+)?)%)?"
-    r"(?:[，,]?(?:增长|下降|上升|减少|降低)了?(?P<pct>\d+(?:\.\d+)?)%)?"
+    r"(?:[，,]?(?:增长|下降|上升|减少|降低|增幅|减幅|降幅|涨幅)了?(?:为)?(?P<pct>\d+(?:\.\d+)?)%)?"
 )
-_FIGURE = re.compile(r"(?P<subject>" + _SUBJECT.pattern + r")"
+_FIGURE = re.compile(r"(?P<subject>" + _SUBJECT.pattern + r")(?:\d{4}年度?)?"
                      r"(?:预算|决算|支出|收入|数|为|共计|共|合计|总计|总金额|总额|金额|资金|安排|财政拨款)*(?P<n>\d[\d,]*(?:\.\d+)?)万元")
 _ANY_FIGURE = re.compile(r"(?P<n>\d[\d,]*(?:\.\d+)?)万元")
 # the share a figure is of a named whole, right after it: “，占本年支出预算的25.59%”
@@ -99,7 +112,8 @@ _ALL_FUNDS = {"收入", "支出", "基本支出", "项目支出", "财政拨款�
 # (政府性基金预算财政拨款支出, “三公”经费财政拨款支出)
 _FUNDS_SCOPE = re.compile(
     r"(?:财政拨款|一般公共预算|政府性基金(?:预算)?|国有资本经营预算|经费|[”\"])$")
-_BEFORE_GENERIC = set("门年本的位")  # 部门收入, 本单位支出
+_OTHER_FUNDS = re.compile(r"政府性基金|国有资本经营")
+_BEFORE_GENERIC = set("门年度本的位")  # 部门收入, 2026年度收入, 本单位支出
 
 
 @dataclass(frozen=True)
@@ -202,6 +216,10 @@ def _is_subject(text: str, start: int, subject: str) -> bool:
     if subject in _ALL_FUNDS and _FUNDS_SCOPE.search(text, 0, start) or \
             text.endswith("涉及", 0, start):  # 涉及一般公共预算支出 0 万元: the evaluated part
         return False
+    if subject in _GENERIC:  # 没有使用政府性基金预算拨款安排的支出: that fund's, not the total
+        opened = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+        if _OTHER_FUNDS.search(text, opened, start):
+            return False
     return subject not in _GENERIC or start == 0 or text[start - 1] in _BEFORE_GENERIC \
         or text.endswith(("部门预算", "单位预算"), 0, start) \
         or bool(_SENTENCE_END.match(text[start - 1]))
@@ -223,6 +241,9 @@ def figures(blocks: list[Block]) -> list[StatedFigure]:
                                                                               match.start()):
                     continue  # 1.其他支出（类）…（项）。本年支出…: that line's, not the total
                 topic = _subjects(p.text, begin, match.start())
+                if match.group("subject") in _GENERIC and any(
+                        SUBJECTS[t.group()] not in _GENERIC for t in topic):
+                    continue  # “三公”经费…预算为76.43万元，…支出决算为46.21万元: not the total
                 if topic and SUBJECTS[topic[0].group()] == "机关运行经费" != \
                         SUBJECTS[match.group("subject")]:
                     continue  # 机关运行经费…其中会议费: its economic items, not the 会议费 table's
@@ -261,7 +282,8 @@ def stated_changes(doc_id: str, blocks: list[Block]) -> list[StatedChange]:
             if subject is None:
                 continue
             name, amount = subject
-            if "口径" in p.text[begin:stop]:
+            clause = p.text[max(p.text.rfind("，", begin, match.start()), begin):match.start()]
+            if "口径" in p.text[begin:stop] or "扣除" in clause:
                 amount = None  # compared on a restated scope: the year's amount is not the base
             sign = Decimal(-1) if match.group("dir") in _DOWN else Decimal(1)
             change = None if match.group("chg") is None else sign * _amount(match.group("chg"))
@@ -269,7 +291,8 @@ def stated_changes(doc_id: str, blocks: list[Block]) -> list[StatedChange]:
                 change = Decimal(0)
             pct_text = match.group("pct") or match.group("pct1")
             pct = None if pct_text is None else sign * Decimal(pct_text)
-            base = _BASE_STATED.search(p.text, begin, match.start())
+            base = _BASE_STATED.search(p.text, begin, match.start()) or \
+                _ANY_FIGURE.search(match.group("base") or "")  # 比2025年年初预算数45557.68万元
             changes += [StatedChange(doc_id, one, amount, change, pct,
                                      _compared_to(match.group("base") or ""),
                                      p.quote(begin, stop), p.where(match.start()),
@@ -294,13 +317,30 @@ def _subject_of(p: _Paragraph, begin: int, at: int) -> tuple[str, Decimal | None
         headline = _ANY_FIGURE.match(item.string, item.end())
         amount = _amount(headline.group("n")) if headline else _nearest_amount(p.text[begin:at])
         return item.group(1), amount
+    figure = _ANY_FIGURE.search(p.text, begin, at)
+    if figure and _names_own(p.text[begin:figure.start()]):
+        return None  # the sentence states its own figure for a subject not known: not guessed
     before = p.text[:begin] if begin else p.previous
     last = _SENTENCE_END.split(before.rstrip("。；;"))[-1] if before else ""
     topic = _subjects(last, 0, len(last))
     if not topic:
         return None
     subject = SUBJECTS[topic[0].group()]
+    if figure:  # “2026年预算数98万元，较…增加”: the sentence's own figure is the amount
+        return subject, _amount(figure.group("n"))
     return subject, _stated_amount(p.section + p.text[:at], subject)
+
+
+_FILLER = re.compile(
+    r"(?:预算|决算|数|为|是|财政拨款|安排|支出|收入|共计|合计|总额|金额|[，,：:])+$")
+_WHEN = re.compile(r"(?:\d{4}年度?|本年度?|当年|今年|年初)$")
+
+
+def _names_own(before: str) -> bool:
+    """The words before a sentence's figure name a subject of their own (委托业务费财政拨款
+    预算 1,391.68 万元), not only its year and kind (2026年预算数98万元)."""
+    head = _FILLER.sub("", before)
+    return bool(re.search(r"[\u4e00-\u9fff”]$", head)) and not _WHEN.search(head)
 
 
 def _item(text: str, begin: int, at: int) -> re.Match[str] | None:
