@@ -494,4 +494,4 @@ def test_a_change_stated_as_the_same_as_last_year_is_a_change_of_zero():
         "（2）政府性基金预算拨款收入 0 万元，与上年预算数相同。其中会议费 0.24 万元，较上年无变化。"
         "决算数与预算数一致。机关运行经费统计口径与上年不一致。"))
     assert [(c.subject, c.amount_wan, c.change_wan, c.compared_to) for c in changes] == [
-        ("政府性基金预算拨款收入", D("0"), D("0"), "上年预算"), ("会议费", D("0.24"), D("0"), "上年")]
+        ("政府性基金拨款", D("0"), D("0"), "上年预算"), ("会议费", D("0.24"), D("0"), "上年")]
