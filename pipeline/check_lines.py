@@ -1,4 +1,5 @@
-"""The narrative's 类/款/项 lines against the table rows they name: “（1）一般公共服务支出（类）
+"""The narrative's own breakdowns and lines: the parts of a total it lists (其中…) against the
+total, and the 类/款/项 lines it names against the table rows: “（1）一般公共服务支出（类）
 社会工作事务（款）其他社会工作事务支出（项）0.19万元” is the 一般公共预算支出表's row of that
 line, found by its code (行政运行（2010501）) or by its names in the order the table prints
 them."""
@@ -7,9 +8,12 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from itertools import combinations
 from typing import TYPE_CHECKING
 
-from pipeline.model import LineItem, StatedChange
+from pipeline.model import Finding, LineItem, StatedChange
+from pipeline.normalise.narrative import SUBJECTS
+from pipeline.normalise.parts import ListedParts
 from pipeline.recognise import templates
 from pipeline.wording import table_title as title
 
@@ -88,3 +92,59 @@ def line_statements(c: Checker, changes: list[StatedChange]) -> None:
         c.equal("line_vs_table", amount, shown, row.table, row.row_key, row.measure,
                 f"说明称{change.subject} {amount}万元（“{change.quote}”），"
                 f"{title(row.table)}“{row.label}”行按说明的位数印 {shown}", change.location)
+
+
+VOCABULARY = set(SUBJECTS.values())
+MOST = 15  # parts among which a subset that makes the total is sought
+
+
+def listed_sums(c: Checker, listed: list[ListedParts]) -> None:
+    """The parts a 其中 list names add up to no more than its total, beyond what their
+    rounding allows; unless some of them make the total exactly (a list that names an item
+    and then its own parts), more is an error."""
+    for one in listed:
+        amounts = [amount for _, amount in one.parts]
+        places = min(a.as_tuple().exponent for a in [one.total, *amounts])
+        over = sum(amounts) - one.total > Decimal(5).scaleb(places - 1) * len(amounts)
+        head = amounts[:MOST]
+        if over and any(sum(subset) == one.total for size in range(1, len(head))
+                        for subset in combinations(head, size)):
+            continue  # not judged: read as nested
+        named = "、".join(f"{name}{amount}万元" for name, amount in one.parts)
+        c.record("stated_parts", "", "", "", one.total, sum(amounts),
+                 "error" if over else "pass", one.location)
+        if over:
+            c.findings.append(Finding(
+                c.doc_id, "stated_parts", "error", "", "", "", one.total, sum(amounts),
+                f"说明称合计 {one.total}万元，其中所列 {named}，相加 {sum(amounts)}万元，多于合计"
+                f"（“{one.quote}”）", one.location))
+
+
+def restated(c: Checker, changes: list[StatedChange]) -> None:
+    """Two statements of one subject, amount and base imply one prior-year figure (amount −
+    change): “…3,623.98万元，比2025年执行数增加2,022.94万元” and, pages later, “…3,623.98万元，
+    比2025年执行数减少21,519.26万元” cannot both hold. The same amount is the evidence that both
+    speak of one thing. A gap within the rounding of the printed figures is no finding."""
+    first: dict[tuple[str, str, Decimal], StatedChange] = {}
+    for change in changes:
+        if change.amount_wan is None or change.change_wan is None or \
+                f"{change.amount_wan}万元" not in "".join(change.quote.split()).replace(",", ""):
+            continue  # an amount the sentence does not state itself is not evidence
+        if change.subject not in VOCABULARY and not any(line_path(change.subject)):
+            continue  # a name of the narrative's own (专项业务经费) may recur under other lines
+        key = (change.subject, change.compared_to, change.amount_wan)
+        if key not in first:
+            first[key] = change
+            continue
+        one = first[key]
+        a, b = one.amount_wan - one.change_wan, change.amount_wan - change.change_wan
+        places = min(x.as_tuple().exponent for x in (one.amount_wan, one.change_wan,
+                                                      change.amount_wan, change.change_wan))
+        bad = abs(a - b) > Decimal(1).scaleb(places) * 2  # two rounded figures on each side
+        c.record("restated_change", "", change.subject, "change_wan", a, b,
+                 "error" if bad else "pass", change.location)
+        if bad:
+            c.findings.append(Finding(
+                c.doc_id, "restated_change", "error", "", change.subject, "change_wan", a, b,
+                f"说明两处说{change.subject}较{change.compared_to}的变化，所指上年数不一：“{one.quote}”"
+                f"（{one.location}）指 {a}万元，“{change.quote}”指 {b}万元", change.location))

@@ -6,10 +6,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from pipeline import check, contents
+from pipeline.check_lines import listed_sums, restated
 from pipeline.errors import DocumentError
 from pipeline.extract import extract, pdf
 from pipeline.model import Block, Extraction, Finding, LineItem, Source, Table
-from pipeline.normalise import columns, narrative, performance, tables
+from pipeline.normalise import columns, narrative, parts, performance, tables
 from pipeline.recognise import BY_HEADER, recognise_all, table_layout, templates
 from pipeline.sources import Publisher
 from pipeline.wording import column, row, table_title
@@ -110,9 +111,14 @@ def process(sources: Source | list[Source], root: Path, publisher: Publisher) ->
     changes, figures = narrative.stated_changes(doc_id, blocks), narrative.figures(blocks)
     projects = [p for ps in projects_of.values() for p in ps]
 
+    listed = parts.listed_parts(blocks)
+
     def checks() -> check.Checker:
-        return check.audit(doc_id, list(items.values()), projects, targets, figures, changes,
-                           source.kind, *_printed_columns(read))
+        checker = check.audit(doc_id, list(items.values()), projects, targets, figures,
+                              changes, source.kind, *_printed_columns(read))
+        listed_sums(checker, listed)
+        restated(checker, changes)
+        return checker
     checker = checks()
     misread = _misread(items, findings + checker.findings)
     if misread:

@@ -23,8 +23,10 @@ def column(measure: str) -> str:
     if not measure.isascii():
         return measure
     suffix = ""
-    for end, words in _SUFFIXES:
-        if measure.endswith(end):
+    known = templates()["measures"]
+    for end, words in _SUFFIXES:  # general_budget is a measure, not general's budget
+        if measure.endswith(end) and measure not in known and \
+                measure.removesuffix(end).removeprefix("grand_") in {*known, *_NAMES}:
             measure, suffix = measure.removesuffix(end), words
     grand = measure.startswith("grand_")
     measure = measure.removeprefix("grand_")

@@ -26,8 +26,11 @@ def test_the_sample_has_exactly_its_one_genuine_inconsistency(doc):
 
 def test_every_identity_of_the_sample_was_checked(doc):
     # 174: with 因公出国（境）费 0.00 万元, which the text layer prints on a line of its own
-    # cut from its sentence (lines 120 | 122), compared with the 三公 table's blank column
-    assert doc.checks_run == 174
+    # cut from its sentence (lines 120 | 122), compared with the 三公 table's blank column;
+    # and 3 其中 lists of the narrative against their totals (三公 18.34, 政府采购 2068.63,
+    # 绩效目标 5073.08)
+    assert doc.checks_run == 177
+    assert [c.check for c in doc.checks].count("stated_parts") == 3
 
 
 def test_every_check_run_is_recorded_with_its_result(doc):

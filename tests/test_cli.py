@@ -36,7 +36,7 @@ def test_validate_reports_a_valid_package(project):
     invoke("run", "--offline", "--root", str(project))
     result = invoke("validate", str(project / "datapackage.json"))
     assert result.exit_code == 0
-    assert result.output == f"{project / 'datapackage.json'}: valid (8 resources, 484 rows)\n"
+    assert result.output == f"{project / 'datapackage.json'}: valid (8 resources, 487 rows)\n"
 
 
 def test_validate_exits_1_naming_the_problem_when_invalid(project):

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS
 from corpus_figures import FIGURES, FILES
+from corpus_findings import ERRORS, MISSED
+from corpus_findings import FILES as MORE_FILES
 
 from pipeline.archive import archive
 from pipeline.ingest import Overrides, identify_files
@@ -37,7 +39,8 @@ def read(tmp_path_factory):
     def load(name: str):
         if name not in done:
             root = tmp_path_factory.mktemp(name)
-            found, rejected = identify_files([CORPUS / f for f in FILES[name]], Overrides(), {})
+            files = (FILES | MORE_FILES)[name]
+            found, rejected = identify_files([CORPUS / f for f in files], Overrides(), {})
             assert not rejected, rejected
             stored = [archive(root, data, source) for _, data, source in found]
             done[name] = process(stored, root, Publisher(stored[0].publisher_id, "", "", (),
@@ -78,3 +81,29 @@ def test_each_checked_disclosure_is_identified_from_its_own_text(read, name):
     doc = read(name)
     assert doc.source.publisher and doc.source.fiscal_year and doc.source.kind
     assert "option" not in doc.source.identified_from
+
+
+def _page(location: str) -> str:
+    return location.split("page ")[-1].split(",")[0].split()[0] if "page" in location else ""
+
+
+@pytest.mark.parametrize("name", sorted(ERRORS))
+def test_the_errors_reported_are_exactly_the_inconsistencies_confirmed_by_hand(read, name):
+    doc = read(name)
+    found = {(f.check, f.table, f.row_key, f.measure, _page(f.location))
+             for f in doc.findings if f.severity == "error"}
+    assert found == ERRORS[name]
+
+
+@pytest.mark.parametrize("name", sorted(MISSED))
+@pytest.mark.xfail(strict=True, reason="inconsistencies a careful reader finds, not reported yet")
+def test_the_inconsistencies_not_reported_yet_are_found(read, name):
+    doc = read(name)
+    found = {(f.check, f.table, f.row_key, f.measure, _page(f.location)) for f in doc.findings}
+    assert MISSED[name] <= found
+
+
+def test_the_hand_confirmed_list_covers_twenty_disclosures_of_ten_cities():
+    cities = {name.split("-")[0] for name in ERRORS} - {"central", "js"}
+    assert len(ERRORS) >= 20 and len(cities) >= 8
+    assert sum(len(errors) for errors in ERRORS.values()) >= 35

@@ -177,3 +177,56 @@ def test_a_running_head_does_not_cut_the_sentence_across_pages():
     assert not any(head in b.text for b in blocks)
     assert [(c.subject, c.amount_wan, c.change_wan) for c in stated_changes("d", blocks)] == [
         ("培训费", D("105"), D("-34"))]
+
+
+def _parts_findings(text: str):
+    from pipeline.check_lines import listed_sums
+    from pipeline.normalise.parts import listed_parts
+
+    checker = check.Checker("d", [])
+    listed_sums(checker, listed_parts(extract(text.encode(), "text/plain", "t")))
+    return ([(f.check, f.expected, f.actual) for f in checker.findings],
+            [c.result for c in checker.checks])
+
+
+def test_listed_parts_may_fall_short_of_their_total_but_never_exceed_it():
+    three = "“三公”经费预算数为8.00万元，其中，公务接待费3.00万元，公务用车购置及运行费{}万元（其中，" \
+            "公务用车购置费0.00万元，公务用车运行费5.00万元），因公出国（境）费0.00万元。\n"
+    assert _parts_findings(three.format("5.00")) == ([], ["pass"])
+    assert _parts_findings(three.format("6.00")) == (
+        [("stated_parts", D("8.00"), D("9.00"))], ["error"])
+    # a 其中 list need not be whole; a change after the first part ends the list
+    assert _parts_findings("支出预算1935.36万元，其中：一般公共服务支出1000.00万元，教育支出20.00万元。\n") \
+        == ([], ["pass"])
+    assert _parts_findings("当年预算收入6,210.93万元，其中：一般公共预算拨款6,210.93万元，较上年增加"
+                           "2,171.76万元，增长53.77%。\n") == ([], [])
+    # an item listed with its own parts (not in brackets): some of them make the total exactly
+    assert _parts_findings("“三公”经费8万元，其中：公务接待费3万元，公务用车购置及运行费5万元，"
+                           "公务用车运行费5万元。\n") == ([], [])
+
+
+def test_a_change_after_a_breakdown_is_the_totals():
+    assert changes_of("本部门当年财政拨款支出13,650.79万元，其中：一般公共预算拨款支出13,650.79万元，"
+                      "较上年减少183.49万元，下降1.33%。\n") == [
+        ("财政拨款支出", D("13650.79"), D("-183.49"), D("-1.33"), "上年")]
+
+
+def _restated(text: str):
+    from pipeline.check_lines import restated
+
+    checker = check.Checker("d", [])
+    restated(checker, stated_changes("d", extract(text.encode(), "text/plain", "t")))
+    return [(f.check, f.row_key, f.expected, f.actual) for f in checker.findings], \
+        [c.result for c in checker.checks]
+
+
+def test_one_amount_stated_twice_against_one_base_implies_one_prior_figure():
+    line = "一般公共服务支出（类）信访事务（款）其他信访事务支出（项）"
+    same = f"1.{line}2026年预算数为3,623.98万元，比2025年执行数增加2,022.94万元。\n\n" \
+           f"2.{line}2026年预算数为3,623.98万元，比2025年执行数{{}}。\n"
+    assert _restated(same.format("增加2,022.94万元")) == ([], ["pass"])
+    assert _restated(same.format("减少21,519.26万元")) == (
+        [("restated_change", line, D("1601.04"), D("25143.24"))], ["error"])
+    # a name of the narrative's own, under two lines, is two things
+    assert _restated("专项业务经费50.00万元，较上年无变化。\n\n专项业务经费50.00万元，较上年增加50.00万元。\n") \
+        == ([], [])

@@ -221,7 +221,7 @@ def _is_subject(text: str, start: int, subject: str) -> bool:
         if _OTHER_FUNDS.search(text, opened, start):
             return False
     return subject not in _GENERIC or start == 0 or text[start - 1] in _BEFORE_GENERIC \
-        or text.endswith(("部门预算", "单位预算"), 0, start) \
+        or text.endswith(("部门预算", "单位预算", "当年预算"), 0, start) \
         or bool(_SENTENCE_END.match(text[start - 1]))
 
 
@@ -301,11 +301,19 @@ def stated_changes(doc_id: str, blocks: list[Block]) -> list[StatedChange]:
     return changes
 
 
+_AMONG = re.compile(r"(?P<n>\d[\d,]*(?:\.\d+)?)万元[，,]?其中[：:，,]?")
+
+
 def _subject_of(p: _Paragraph, begin: int, at: int) -> tuple[str, Decimal | None] | None:
     """The subject of a change at `at` and its stated amount: the last subject named in its
     sentence; else the 类/款/项 line the paragraph is about; else the topic (first subject)
     of the sentence before, in this paragraph or the one before (“…1.35万元。比上年持平”)."""
     found = [m for m in _subjects(p.text, begin, at) if not _closed(p.text, m.start(), at)]
+    among = _AMONG.search(p.text, begin, at)
+    if among and _ANY_FIGURE.search(p.text, among.end(), at):
+        whole = [m for m in found if m.start() < among.start()]  # X万元，其中：A…、B…，较上年
+        if whole:  # the change is the total's, not its last part's
+            return SUBJECTS[whole[-1].group()], _amount(among.group("n"))
     if found:
         subject = SUBJECTS[found[-1].group()]
         return subject, _stated_amount(p.section + p.text[:at], subject)

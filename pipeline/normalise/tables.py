@@ -280,21 +280,27 @@ def _span_labels(row: tuple[str, ...], columns: list[Column], groups: list[list[
 def _number_blocks(rows: list[list[LineItem]]) -> list[LineItem]:
     """A coded table that prints the same code again with other figures is several blocks
     run together (北京 一般公共预算支出表: one block per unit, the units unnamed). Where the
-    codes fall back in order a new block begins; rows of block n > 1 are keyed `code#n`."""
+    codes fall back in order a new block begins; rows of block n > 1 are keyed `code#n`. A
+    code printed again right after itself for another line (30208 物业管理费 under 30208
+    取暖费) is a misprinted row, not a new block."""
     items = [i for row in rows for i in row]
     seen: dict[tuple[str, str, str], Decimal] = {}
     if all(seen.setdefault((i.side, i.code, i.measure), i.amount_wan) == i.amount_wan
            for i in items if i.code and i.row_key == i.code):
         return items
     out: list[LineItem] = []
+    top = min(len(i.code) for i in items if i.code and i.row_key == i.code)
     block: dict[str, int] = {}
     last: dict[str, str] = {}
+    names: dict[str, str] = {}
     for row in rows:
         for side in {i.side for i in row if i.code and i.row_key == i.code}:
             code, before = next(i.code for i in row if i.side == side), last.get(side, "")
-            if before and (code == before or code < before and not before.startswith(code)):
+            label = next(i.label for i in row if i.side == side)
+            again = code == before and (len(code) == top or label == names.get(side))
+            if before and (again or code < before and not before.startswith(code)):
                 block[side] = block.get(side, 1) + 1
-            last[side] = code
+            last[side], names[side] = code, label
         out += [replace(i, row_key=f"{i.code}#{block[i.side]}")
                 if i.code and i.row_key == i.code and block.get(i.side, 1) > 1 else i
                 for i in row]
