@@ -121,30 +121,51 @@ def listed_sums(c: Checker, listed: list[ListedParts]) -> None:
 
 
 def restated(c: Checker, changes: list[StatedChange]) -> None:
-    """Two statements of one subject, amount and base imply one prior-year figure (amount −
-    change): “…3,623.98万元，比2025年执行数增加2,022.94万元” and, pages later, “…3,623.98万元，
-    比2025年执行数减少21,519.26万元” cannot both hold. The same amount is the evidence that both
-    speak of one thing. A gap within the rounding of the printed figures is no finding."""
-    first: dict[tuple[str, str, Decimal], StatedChange] = {}
+    """Two statements of one thing against one base state one change. One thing: a budget line
+    found by its code or names in the tables (page 19 “2014099其他信访事务支出…比2025年执行
+    减少21,519.26万元” and page 21 “…其他信访事务支出（项）…比2025年执行数增加2,022.94万元”
+    cannot both hold); or a subject of the vocabulary with the same amount stated in both
+    sentences, whose prior-year figures (amount − change) must agree. A name of the
+    narrative's own (专项业务经费) may recur under other lines and is not compared. A gap
+    within the rounding of the printed figures is no finding."""
+    first: dict[tuple[str, ...], tuple[StatedChange, Decimal, Decimal]] = {}
     for change in changes:
-        if change.amount_wan is None or change.change_wan is None or \
-                f"{change.amount_wan}万元" not in "".join(change.quote.split()).replace(",", ""):
-            continue  # an amount the sentence does not state itself is not evidence
-        if change.subject not in VOCABULARY and not any(line_path(change.subject)):
-            continue  # a name of the narrative's own (专项业务经费) may recur under other lines
-        key = (change.subject, change.compared_to, change.amount_wan)
-        if key not in first:
-            first[key] = change
+        if change.change_wan is None:
             continue
-        one = first[key]
-        a, b = one.amount_wan - one.change_wan, change.amount_wan - change.change_wan
-        places = min(x.as_tuple().exponent for x in (one.amount_wan, one.change_wan,
-                                                      change.amount_wan, change.change_wan))
-        bad = abs(a - b) > Decimal(1).scaleb(places) * 2  # two rounded figures on each side
-        c.record("restated_change", "", change.subject, "change_wan", a, b,
+        key, compared = _restated_key(c, change)
+        if key is None or compared is None:
+            continue
+        if key not in first:
+            first[key] = (change, compared, change.change_wan)
+            continue
+        one, before, _ = first[key]
+        places = min(x.as_tuple().exponent for x in (before, compared))
+        bad = abs(before - compared) > Decimal(1).scaleb(places) * 2  # two rounded each side
+        c.record("restated_change", "", change.subject, "change_wan", before, compared,
                  "error" if bad else "pass", change.location)
         if bad:
             c.findings.append(Finding(
-                c.doc_id, "restated_change", "error", "", change.subject, "change_wan", a, b,
-                f"说明两处说{change.subject}较{change.compared_to}的变化，所指上年数不一：“{one.quote}”"
-                f"（{one.location}）指 {a}万元，“{change.quote}”指 {b}万元", change.location))
+                c.doc_id, "restated_change", "error", "", change.subject, "change_wan", before,
+                compared, f"说明两处说{change.subject}较{change.compared_to}的变化，说法不一："
+                f"“{one.quote}”（{one.location}）与“{change.quote}”（{change.location}）",
+                change.location))
+
+
+def _restated_key(c: Checker, change: StatedChange) -> tuple[tuple[str, ...] | None,
+                                                               Decimal | None]:
+    """What a statement is compared by: (the line's row, base) and its change; or (subject,
+    base, amount) and the prior-year figure it implies."""
+    code, names = line_path(change.subject)
+    if code or names:
+        for ref in templates()["lines"]["tables"]:
+            table, measure = ref.split(":")
+            row, certain = _resolve(_rows(c, table, measure), code, names)
+            if row is not None and certain:
+                return ("line", row.code or row.row_key, change.compared_to), change.change_wan
+        return None, None
+    said = "".join(change.quote.split()).replace(",", "")
+    if change.subject not in VOCABULARY or change.amount_wan is None or \
+            f"{change.amount_wan}万元" not in said:
+        return None, None  # an amount the sentence does not state itself is not evidence
+    return (change.subject, change.compared_to, str(change.amount_wan)), \
+        change.amount_wan - change.change_wan

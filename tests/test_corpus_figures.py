@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS
 from corpus_figures import FIGURES, FILES
-from corpus_findings import ERRORS, MISSED
+from corpus_findings import ERRORS
 from corpus_findings import FILES as MORE_FILES
 
 from pipeline.archive import archive
@@ -95,15 +95,7 @@ def test_the_errors_reported_are_exactly_the_inconsistencies_confirmed_by_hand(r
     assert found == ERRORS[name]
 
 
-@pytest.mark.parametrize("name", sorted(MISSED))
-@pytest.mark.xfail(strict=True, reason="inconsistencies a careful reader finds, not reported yet")
-def test_the_inconsistencies_not_reported_yet_are_found(read, name):
-    doc = read(name)
-    found = {(f.check, f.table, f.row_key, f.measure, _page(f.location)) for f in doc.findings}
-    assert MISSED[name] <= found
-
-
 def test_the_hand_confirmed_list_covers_twenty_disclosures_of_ten_cities():
     cities = {name.split("-")[0] for name in ERRORS} - {"central", "js"}
     assert len(ERRORS) >= 20 and len(cities) >= 8
-    assert sum(len(errors) for errors in ERRORS.values()) >= 35
+    assert sum(len(errors) for errors in ERRORS.values()) >= 37

@@ -211,22 +211,34 @@ def test_a_change_after_a_breakdown_is_the_totals():
         ("财政拨款支出", D("13650.79"), D("-183.49"), D("-1.33"), "上年")]
 
 
-def _restated(text: str):
+def _restated(text: str, items=()):
     from pipeline.check_lines import restated
 
-    checker = check.Checker("d", [])
+    checker = check.Checker("d", list(items))
     restated(checker, stated_changes("d", extract(text.encode(), "text/plain", "t")))
     return [(f.check, f.row_key, f.expected, f.actual) for f in checker.findings], \
         [c.result for c in checker.checks]
 
 
-def test_one_amount_stated_twice_against_one_base_implies_one_prior_figure():
+def test_one_line_stated_twice_against_one_base_states_one_change():
+    rows = [_item("general_budget_expenditure", k, label, amount, k) for k, label, amount in [
+        ("201", "一般公共服务支出", "3623.98"), ("20140", "信访事务", "3623.98"),
+        ("2014099", "其他信访事务支出", "3623.98")]]
     line = "一般公共服务支出（类）信访事务（款）其他信访事务支出（项）"
-    same = f"1.{line}2026年预算数为3,623.98万元，比2025年执行数增加2,022.94万元。\n\n" \
-           f"2.{line}2026年预算数为3,623.98万元，比2025年执行数{{}}。\n"
-    assert _restated(same.format("增加2,022.94万元")) == ([], ["pass"])
-    assert _restated(same.format("减少21,519.26万元")) == (
-        [("restated_change", line, D("1601.04"), D("25143.24"))], ["error"])
+    said = "按照支出功能分类，较为明显的项级支出科目为2014099其他信访事务支出，2026年预算数3,623.98为" \
+           "万元，比2025年执行{}。\n\n" \
+           f"6.{line}2026年预算数为3,623.98万元，比2025年执行数增加2,022.94万元，增幅126.35%。\n"
+    assert _restated(said.format("数增加2,022.94万元"), rows) == ([], ["pass"])
+    assert _restated(said.format("减少21,519.26万元，减少85.59%"), rows) == (
+        [("restated_change", line, D("-21519.26"), D("2022.94"))], ["error"])
+    assert _restated(said.format("减少21,519.26万元"), []) == ([], [])  # no row: not one line
+
+
+def test_one_amount_stated_twice_against_one_base_implies_one_prior_figure():
+    said = "“三公”经费预算数为18.34万元，比上年增加2.14万元。\n\n“三公”经费18.34万元，比上年{}。\n"
+    assert _restated(said.format("增加2.14万元")) == ([], ["pass"])
+    assert _restated(said.format("减少2.14万元")) == (
+        [("restated_change", "“三公”经费", D("16.20"), D("20.48"))], ["error"])
     # a name of the narrative's own, under two lines, is two things
     assert _restated("专项业务经费50.00万元，较上年无变化。\n\n专项业务经费50.00万元，较上年增加50.00万元。\n") \
         == ([], [])

@@ -80,6 +80,8 @@ _LINE_ITEM = re.compile(r"(?:\d+[．.、](?!\d)|[（(][一二三四五六七八�
                         r"|[一二三四五六七八九十]+、)?(" + _NAME + r"{2,30}（(?:类|款)）"
                         r"(?:" + _NAME + r"{0,30}（(?:款|项)）)*(?:支出)?"
                         r"|" + _NAME + r"{2,30}[（(]\d{3,7}[）)])")  # or by its code
+_CODE_FIRST = re.compile(r"(?<![\d.,])(?P<code>\d{7}|\d{5}|\d{3})(?![万元个人台辆年月日])"
+                         r"(?P<name>[\u4e00-\u9fff]{2,20})(?=[，,。；;（(])")
 _LINE_NAMED = re.compile(r"（(?:类|款|项)）")  # a paragraph about one 类/款/项 line
 # a sentence that opens on its own line and figure: “6.年末结转和结余 7494.06 万元，…”
 _HEADLINE = re.compile(r"\s*(?:\d+[．.、]|[（(][一二三四五六七八九十\d]+[)）])?\s*"
@@ -325,6 +327,11 @@ def _subject_of(p: _Paragraph, begin: int, at: int) -> tuple[str, Decimal | None
         headline = _ANY_FIGURE.match(item.string, item.end())
         amount = _amount(headline.group("n")) if headline else _nearest_amount(p.text[begin:at])
         return item.group(1), amount
+    coded = list(_CODE_FIRST.finditer(p.text, begin, at))
+    if coded:  # 项级支出科目为2014099其他信访事务支出，…比…: a line named by its code first
+        line = coded[-1]
+        return f"{line.group('name')}（{line.group('code')}）", _nearest_amount(
+            p.text[line.end():at])
     figure = _ANY_FIGURE.search(p.text, begin, at)
     if figure and _names_own(p.text[begin:figure.start()]):
         return None  # the sentence states its own figure for a subject not known: not guessed
