@@ -67,6 +67,7 @@ def one(name: str, paths: list[Path]) -> dict:
         "rounding": sum(1 for f in e.findings if f.severity == "rounding"),
         "failed_checks": sorted({f.check for f in errors}),
         "failed_by_check": dict(Counter(f.check for f in errors)),
+        "run_by_check": dict(Counter(c.check for c in e.checks)),
         "rejected_also": sorted(result.rejected),
     }
 
@@ -104,10 +105,13 @@ def main() -> None:
           f"({sum(r['rounding'] for r in packaged)} more within rounding); 目录 tables read "
           f"{sum(r['listed_read'] for r in packaged)}/{sum(r['listed'] for r in packaged)}; "
           f"{total:.1f} s wall")
-    by_check = Counter()
+    by_check, run = Counter(), Counter()
     for r in packaged:
         by_check.update(r["failed_by_check"])
+        run.update(r["run_by_check"])
     print("failed checks by kind: " + ", ".join(f"{k} {n}" for k, n in by_check.most_common()))
+    print("checks run by kind: " + ", ".join(f"{k} {n}" for k, n in run.most_common()))
+    print(f"stated changes read: {sum(r['stated'] for r in packaged)}")
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
 
