@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.model import Finding, LineItem, StatedChange
 from pipeline.normalise.narrative import SUBJECTS
-from pipeline.normalise.parts import ListedParts
+from pipeline.normalise.parts import Execution, ListedParts
 from pipeline.recognise import templates
 from pipeline.wording import table_title as title
 
@@ -169,3 +169,37 @@ def _restated_key(c: Checker, change: StatedChange) -> tuple[tuple[str, ...] | N
         return None, None  # an amount the sentence does not state itself is not evidence
     return (change.subject, change.compared_to, str(change.amount_wan)), \
         change.amount_wan - change.change_wan
+
+
+_HOLDS = {">": lambda a, b: a > b, "<": lambda a, b: a < b, "=": lambda a, b: a == b}
+_SAID = {">": "大于", "<": "小于", "=": "等于"}
+
+
+def executions(c: Checker, stated: list[Execution]) -> None:
+    """A 决算 sentence's “完成年初预算的 P%” is its actual over its budget at P's printed places
+    (one unit off in the last place: `rounding`), and its “决算数大于/小于年初预算数” holds for
+    the two figures it states."""
+    from pipeline.check import printed_as
+
+    for one in stated:
+        if one.percent is not None and one.budget:
+            computed = printed_as(one.actual / one.budget * 100, one.percent)
+            unit = Decimal(1).scaleb(one.percent.as_tuple().exponent)
+            severity = "pass" if computed == one.percent else \
+                "rounding" if abs(computed - one.percent) <= unit else "error"
+            _said(c, one, severity, one.percent, computed,
+                  f"说明称完成预算的 {one.percent}%，按其所列决算 {one.actual}万元、预算 "
+                  f"{one.budget}万元计算为 {computed}%")
+        if one.relation:
+            holds = _HOLDS[one.relation](one.actual, one.budget)
+            _said(c, one, "pass" if holds else "error", one.actual, one.budget,
+                  f"说明称决算数{_SAID[one.relation]}预算数，而所列决算 {one.actual}万元、"
+                  f"预算 {one.budget}万元")
+
+
+def _said(c: Checker, one: Execution, severity: str, expected: Decimal, actual: Decimal,
+          message: str) -> None:
+    c.record("stated_execution", "", "", "", expected, actual, severity, one.location)
+    if severity != "pass":
+        c.findings.append(Finding(c.doc_id, "stated_execution", severity, "", "", "", expected,
+                                  actual, f"{message}（“{one.quote}”）", one.location))

@@ -18,7 +18,7 @@ CHECK_TITLES = {
     "sum_of_parts": "合计与分项", "column_identity": "栏目合计", "side_totals": "收支平衡",
     "cross_table": "表间一致", "row_by_row": "表间逐行一致", "narrative_vs_table": "说明与表格",
     "line_vs_table": "说明所列科目与表格行", "stated_parts": "说明所列分项与合计",
-    "restated_change": "同一增减两处说法",
+    "restated_change": "同一增减两处说法", "stated_execution": "决算完成率与比较",
     "stated_percent": "增减幅度", "share": "占比", "units_vs_department": "单位与部门",
     "projects_vs_units": "项目与单位", "cost_indicator": "成本指标与预算",
     "duplicate_row": "重复行", "unread_table": "未能读取的表", "listed_table": "目录所列未读表",

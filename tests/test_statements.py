@@ -242,3 +242,26 @@ def test_one_amount_stated_twice_against_one_base_implies_one_prior_figure():
     # a name of the narrative's own, under two lines, is two things
     assert _restated("专项业务经费50.00万元，较上年无变化。\n\n专项业务经费50.00万元，较上年增加50.00万元。\n") \
         == ([], [])
+
+
+def _execution(text: str):
+    from pipeline.check_lines import executions
+    from pipeline.normalise.parts import executions as read
+
+    checker = check.Checker("d", [], "final_accounts")
+    executions(checker, read(extract(text.encode(), "text/plain", "t")))
+    return [(f.check, f.severity, f.expected, f.actual) for f in checker.findings], \
+        [c.result for c in checker.checks]
+
+
+def test_a_stated_completion_rate_and_comparison_hold_for_the_figures_stated():
+    said = "2.教育支出（类）普通教育（款）学前教育（项）。年初预算999.83万元，支出决算1,182.59万元，" \
+           "完成年初预算的{}%。决算数{}年初预算数的主要原因是：业务增长追加了经费。\n"
+    assert _execution(said.format("118.28", "大于")) == ([], ["pass", "pass"])
+    assert _execution(said.format("118.27", "大于"))[0] == [
+        ("stated_execution", "rounding", D("118.27"), D("118.28"))]
+    assert _execution(said.format("128.28", "小于"))[0] == [
+        ("stated_execution", "error", D("128.28"), D("118.28")),
+        ("stated_execution", "error", D("1182.59"), D("999.83"))]
+    assert _execution("年初预算为0万元，支出决算为497.53万元。决算数大于预算数的主要原因是调剂了预算。\n") \
+        == ([], ["pass"])

@@ -66,3 +66,49 @@ def listed_parts(blocks: list[Block]) -> list[ListedParts]:
                                          tuple(parts), p.quote(begin, stop),
                                          p.where(match.start())))
     return found
+
+
+@dataclass(frozen=True)
+class Execution:
+    """A 决算 sentence's budget and actual figures, and what it says of them: the share of
+    the budget spent (“完成年初预算的118.28%”) and the comparison word (“决算数大于年初预算数”)."""
+    budget: Decimal
+    actual: Decimal
+    percent: Decimal | None
+    relation: str  # ">", "<", "=" or ""
+    quote: str
+    location: str
+
+
+_BUDGET = re.compile(r"(?:年初)?预算(?:数)?(?:为)?(?P<n>\d[\d,]*(?:\.\d+)?)万元")
+_ACTUAL = re.compile(r"决算(?:数)?(?:为)?(?P<n>\d[\d,]*(?:\.\d+)?)万元")
+_DONE = re.compile(r"完成(?:年初)?预算(?:数)?的(?P<pct>\d+(?:\.\d+)?)%")
+_RELATION = re.compile(r"决算数?(?P<word>大于|高于|超过|多于|小于|低于|少于|等于|与)"
+                       r"(?:年初)?预算数?(?P<same>持平|相同|一致)?")
+_WORDS = {"大于": ">", "高于": ">", "超过": ">", "多于": ">", "小于": "<", "低于": "<",
+          "少于": "<", "等于": "="}
+
+
+def executions(blocks: list[Block]) -> list[Execution]:
+    """Each sentence run (to the 。 after the comparison) that states one budget and one
+    actual figure and says how they compare."""
+    found = []
+    for p in _paragraphs(blocks):
+        for budget in _BUDGET.finditer(p.text):
+            actual = _ACTUAL.search(p.text, budget.end(), budget.end() + 40)
+            if actual is None or _BUDGET.search(p.text, budget.end(), actual.start()):
+                continue
+            stop = _LISTED.search(p.text, actual.end())  # up to the next figure pair
+            window = p.text[actual.end():stop.start() if stop else len(p.text)]
+            window = window[:window.find("。", window.find("决算数") + 1) + 1 or None]
+            done, relation = _DONE.search(window), _RELATION.search(window)
+            word = "" if relation is None else (
+                "=" if relation.group("same") else _WORDS.get(relation.group("word"), ""))
+            if done or word:
+                found.append(Execution(
+                    Decimal(budget.group("n").replace(",", "")),
+                    Decimal(actual.group("n").replace(",", "")),
+                    Decimal(done.group("pct")) if done else None, word,
+                    p.quote(budget.start(), actual.end() + len(window)),
+                    p.where(budget.start())))
+    return found
