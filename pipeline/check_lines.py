@@ -31,6 +31,13 @@ def _name(text: str) -> str:
         .removesuffix("支出")
 
 
+def _same(label: str, name: str) -> bool:
+    """A row's label is the line named: equal once compared as names, or the same words in
+    another order (the narrative's 一般行政事务管理 for the table's 一般行政管理事务)."""
+    label = _name(label)
+    return label == name or (len(name) >= 4 and sorted(label) == sorted(name))
+
+
 def line_path(subject: str) -> tuple[str, list[str]]:
     """(code, names) of a subject that names a budget line; ("", []) when it names none."""
     code = _CODE.search(subject)
@@ -51,11 +58,11 @@ def _resolve(rows: list[LineItem], code: str, names: list[str]) -> tuple[LineIte
         found = [r for r in rows if code in (r.code, r.row_key)]
         return (found[0], True) if len(found) == 1 else (None, False)
     label = {r.code: _name(r.label) for r in rows if r.code}
-    same = [r for r in rows if _name(r.label) == names[-1]]
+    same = [r for r in rows if _same(r.label, names[-1])]
     if len(names) == 1 and len(same) == 1:
         return same[0], True
     coded = [r for r in same if r.code and all(
-        name in {label.get(r.code[:n]) for n in (3, 5)} for name in names[:-1])]
+        any(_same(label.get(r.code[:n], ""), name) for n in (3, 5)) for name in names[:-1])]
     if len(coded) == 1:
         return coded[0], True
     at = 0

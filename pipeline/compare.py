@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from deepdiff import DeepDiff
 
 from pipeline.check import Checker, printed_as
+from pipeline.check_lines import _resolve, line_path
 from pipeline.model import Extraction, Finding, LineItem, StatedChange
 from pipeline.recognise import templates
 
@@ -108,6 +109,8 @@ def computed_changes(old: Extraction, new: Extraction) -> tuple[
                      and (a := then.value(r)) is not None and (b := now.value(r)) is not None),
                     None)
         if pair is None:
+            pair = _line_pair(then, now, change.subject)
+        if pair is None:
             continue
         ref, a, b = pair
         computed = printed_as(b - a, change.change_wan)
@@ -123,6 +126,23 @@ def computed_changes(old: Extraction, new: Extraction) -> tuple[
             if change.amount_wan is not None:
                 restated.append(_restated(old, new, ref, a, change))
     return findings, computed_by, restated
+
+
+def _line_pair(then: Checker, now: Checker, subject: str
+               ) -> tuple[str, Decimal, Decimal] | None:
+    """A 类/款/项 or coded line a statement names, found for certain in both years' tables
+    (by code, or by its names and the codes of its 类/款): (ref, last year's, this year's)."""
+    code, names = line_path(subject)
+    if not (code or names):
+        return None
+    for ref in templates()["lines"]["tables"]:
+        table, measure = ref.split(":")
+        found = [_resolve([i for i in c.items if i.table == table and i.measure == measure],
+                          code, names) for c in (then, now)]
+        (old, old_certain), (new, new_certain) = found
+        if old is not None and new is not None and old_certain and new_certain:
+            return f"{table}:{new.row_key}:{measure}", old.amount_wan, new.amount_wan
+    return None
 
 
 def _restated(old: Extraction, new: Extraction, ref: str, printed: Decimal,

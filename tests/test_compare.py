@@ -3,6 +3,7 @@ changes the two documents' own tables give."""
 
 from dataclasses import replace
 from decimal import Decimal as D
+from pathlib import Path
 
 import pytest
 from conftest import CORPUS, process_text, sample_text
@@ -77,16 +78,24 @@ def corpus_document(name: str):
     return process([source], CORPUS, Publisher("corpus", who.publisher, "", (), {}, (), (), ()))
 
 
+# what the tables contradict, by pair: the court's 2018 narrative states −392.92 for 法院（款）
+# 一般行政事务管理（项）, its tables' 一般行政管理事务 (2040502) 6432.89 → 6049.97: −382.92
+CONTRADICTED = {"js-court-2018-budget.pdf": [("stated_vs_computed", "2040502", D("-382.92"),
+                                              D("-392.92"))]}
+COMPARED = {"jiangsu-court": 51, "putuo-wanli": 9}  # of 62 and 16 stated; lines included
+
+
 @pytest.mark.skipif(not CORPUS.exists(), reason="../shared/corpus is absent")
 @pytest.mark.parametrize("series", SERIES, ids=["jiangsu-court", "putuo-wanli"])
-def test_stated_changes_agree_with_the_computed_ones_on_the_corpus(series):
+def test_stated_changes_agree_with_the_computed_ones_on_the_corpus(series, request):
     documents = [corpus_document(name) for name in series]
     checked = 0
-    for old, new in zip(documents, documents[1:], strict=False):
+    for name, old, new in zip(series[1:], documents, documents[1:], strict=False):
         findings, run = stated_against_computed(old, new)
-        assert findings == []
+        assert [(f.check, f.row_key, f.expected, f.actual) for f in findings] == \
+            CONTRADICTED.get(Path(name).name, [])
         checked += run
-    assert checked >= len(series) - 1  # income or spending, 三公 and its parts where stated
+    assert checked >= COMPARED[request.node.callspec.id]
 
 
 @pytest.mark.skipif(not CORPUS.exists(), reason="../shared/corpus is absent")
