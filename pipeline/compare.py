@@ -10,11 +10,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from deepdiff import DeepDiff
 
 from pipeline.check import Checker, printed_as
-from pipeline.check_lines import _resolve, line_path
+from pipeline.check_lines import _name, _resolve, line_path
 from pipeline.model import Extraction, Finding, LineItem, StatedChange
 from pipeline.recognise import templates
 
 Key = tuple[str, str, str, str]
+ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 
@@ -45,43 +46,107 @@ def percent(base: Decimal | None, change: Decimal | None) -> Decimal | None:
 
 
 def significance(kind: str, item: LineItem, change: Decimal | None,
-                 pct: Decimal | None) -> str:
-    """Which rule of templates.toml [significance] makes this change worth reporting."""
+                 pct: Decimal | None, size: Decimal = ZERO) -> str:
+    """Why this change is worth reporting first, in words a reader can check (templates.toml
+    [significance]); "" for an ordinary change. `size` is the document's largest figure."""
     rules = templates()["significance"]
-    if kind != "changed":
-        return kind
-    if item.table in rules["always_tables"]:
-        return f"table {item.table}"
-    if item.row_key in rules["always_rows"]:
-        return "total"
-    floor, share = Decimal(rules["floor_wan"]), Decimal(rules["percent"])
-    if change is not None and abs(change) >= floor and (pct is None or abs(pct) >= share):
-        return f"at least {floor}万元 and {share}%"
+    where = f"{item.table}:{item.row_key.split('#')[0]}"
+    main = item.measure in rules["main"]
+    if where in rules["always"] and not item.measure.endswith(("_prior", "_change")):
+        return "机关运行经费" if "operating_costs" in (item.table, item.measure) else "“三公”经费"
+    if where in rules["headline"] and main:
+        return "收支总计"
+    if item.table not in rules["lines"] or not main:
+        return ""
+    floor = max(Decimal(rules["floor_wan"]), size * Decimal(rules["share"]) / HUNDRED)
+    shown = f"{floor.quantize(CENT, ROUND_HALF_UP):f}".rstrip("0").rstrip(".")
+    if kind in ("added", "removed"):
+        return f"{'新增' if kind == 'added' else '取消'}，{shown}万元以上" \
+            if abs(item.amount_wan) >= floor else ""
+    if change is not None and abs(change) >= floor and \
+            (pct is None or abs(pct) >= Decimal(rules["percent"])):
+        return f"变动{shown}万元以上且{rules['percent']}%以上"
     return ""
 
 
 def year_on_year(old: Extraction, new: Extraction) -> list[Change]:
     """Added, removed and changed lines from the old document to the new, sorted by key."""
-    before = {_key(i): i for i in old.line_items}
-    after = {_key(i): i for i in new.line_items}
+    before, after = aligned(old.line_items, new.line_items)
+    size = max((i.amount_wan for i in new.line_items), default=ZERO)
+    rows = [{k[:3] for k in keys} for keys in (before, after)]
+    columns = [{(k[0], k[3]) for k in keys} for keys in (before, after)]
+    moved = _moved(before, after)
+    for was, now in moved.items():
+        before[now] = before.pop(was)
     changes = []
     for key in sorted(before.keys() | after.keys()):
         a, b = before.get(key), after.get(key)
-        if a is not None and b is not None and a.amount_wan == b.amount_wan:
+        if a is not None and b is not None and a.amount_wan == b.amount_wan and \
+                key not in moved.values():
             continue
-        kind = "added" if a is None else "removed" if b is None else "changed"
+        if key[:3] in rows[0] and key[:3] in rows[1] and (a is None or b is None) and (
+                (a or b).amount_wan == 0 or not all((key[0], key[3]) in c for c in columns)):
+            continue  # a line of both years in a column one year does not print, or 0 in it
+        kind = "added" if a is None else "removed" if b is None else \
+            "moved" if key in moved.values() else "changed"
         item = b or a
         delta = b.amount_wan - a.amount_wan if a and b else None
         pct = percent(a.amount_wan if a else None, delta)
         changes.append(Change(new.source.publisher_id, old.source.doc_id, new.source.doc_id,
                               *key, item.label, a.amount_wan if a else None,
                               b.amount_wan if b else None, delta, pct, kind,
-                              significance(kind, item, delta, pct)))
+                              significance(kind, item, delta, pct, size)))
     return changes
+
+
+def _moved(before: dict[Key, LineItem], after: dict[Key, LineItem]) -> dict[Key, Key]:
+    """Lines printed under a new code: a coded line of last year that is gone, and a coded
+    line of this year that is new, with the same name in the same table and column, each the
+    only one of its name (住房公积金 30311 → 30113 when the economic classification changed)."""
+    gone = [k for k, i in before.items() if k not in after and i.code]
+    new = [k for k, i in after.items() if k not in before and i.code]
+    def name(keys: list[Key], items: dict[Key, LineItem]) -> dict[tuple[str, ...], list[Key]]:
+        out: dict[tuple[str, ...], list[Key]] = {}
+        for k in keys:
+            out.setdefault((k[0], k[1], k[3], _name(items[k].label)), []).append(k)
+        return out
+    was, now = name(gone, before), name(new, after)
+    return {keys[0]: now[n][0] for n, keys in was.items()
+            if len(keys) == 1 and len(now.get(n, [])) == 1}
 
 
 def _key(item: LineItem) -> Key:
     return (item.table, item.side, item.row_key, item.measure)
+
+
+def aligned(old: tuple[LineItem, ...] | list[LineItem], new: tuple[LineItem, ...] | list[LineItem]
+            ) -> tuple[dict[Key, LineItem], dict[Key, LineItem]]:
+    """Both years' lines keyed so that the same printed line meets itself. Codes win over
+    labels: a line printed without its code one year takes the code the other year prints
+    for the same name in the same table (公共安全支出 | 204). A line whose table, row and
+    column are found once in each year meets itself under whatever side the template's
+    layout named (income | side). One column is 金额 (amount) in one template and 合计 (total)
+    in another."""
+    uncoded = {i.table for i in [*old, *new] if not i.code}
+    code_of: dict[tuple[str, str], str] = {}
+    for item in [*old, *new]:
+        if item.code and item.table in uncoded and item.row_key.split("#")[0] == item.code:
+            code_of.setdefault((item.table, _name(item.label)), item.row_key)
+
+    def key(item: LineItem) -> Key:
+        row = item.row_key if item.code else code_of.get((item.table, _name(item.label)),
+                                                          item.row_key)
+        return (item.table, item.side, row, "total" if item.measure == "amount" else item.measure)
+
+    before, after = {key(i): i for i in old}, {key(i): i for i in new}
+    sides: dict[tuple[str, str, str], list[list[Key]]] = {}
+    for n, keys in enumerate((before.keys() - after.keys(), after.keys() - before.keys())):
+        for k in keys:
+            sides.setdefault((k[0], k[2], k[3]), [[], []])[n].append(k)
+    for (was,), (now,) in (pair for pair in sides.values()
+                           if len(pair[0]) == len(pair[1]) == 1 and pair[0] != pair[1]):
+        before[now] = before.pop(was)
+    return before, after
 
 
 def stated_against_computed(old: Extraction, new: Extraction) -> tuple[list[Finding], int]:

@@ -143,7 +143,8 @@ RESOURCES: dict[str, tuple[str, str, list[str], list[tuple[str, str, str, str]]]
         ("amount_to", N, "新金额（万元）", "较新文件的金额；删除行为空"),
         ("change_wan", N, "增减额（万元）", "新金额减原金额"),
         ("change_pct", N, "增减幅度（%）", "相对原金额的百分比；原金额为零或为空时为空"),
-        ("kind", S, "类型", "added 新增 / removed 删除 / changed 变化 / revised 新版本改动 / "
+        ("kind", S, "类型", "added 新增 / removed 删除 / changed 变化 / moved 同一行换了编码 / "
+         "revised 新版本改动 / "
          "restated 新文件对上年数字的重述与原文件不同"),
         ("significance", S, "重要性", "使该变化被列为重要的规则；空为一般变化"),
     ]),

@@ -73,11 +73,11 @@ def test_significant_changes_against_last_year_are_tabled():
 
     yearly = Change("p", "p-2023-budget", "p-2024-budget", "three_public", "", "合计", "total",
                     "合计", D("22.91"), D("47.91"), D("25.00"), D("109.12"), "changed",
-                    "table three_public")
+                    "“三公”经费")
     assert changes_table((yearly,)) == [
         "## 与上年文件比较（p-2023-budget）", "", "重要变化 1 项。", "",
         "| 表 | 行 | 栏目 | 原 | 新 | 增减 | 幅度 | 规则 |", "|---|---|---|---|---|---|---|---|",
-        "| 一般公共预算“三公”经费支出表 | 合计 | 合计 | 22.91 | 47.91 | 25.00 | +109.12% | table three_public |",
+        "| 一般公共预算“三公”经费支出表 | 合计 | 合计 | 22.91 | 47.91 | 25.00 | +109.12% | “三公”经费 |",
         ""]
 
 
