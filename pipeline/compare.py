@@ -4,7 +4,7 @@ the two documents' tables give. Compute here, render in report.py."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from deepdiff import DeepDiff
@@ -96,7 +96,29 @@ def year_on_year(old: Extraction, new: Extraction) -> list[Change]:
                               *key, item.label, a.amount_wan if a else None,
                               b.amount_wan if b else None, delta, pct, kind,
                               significance(kind, item, delta, pct, size)))
-    return changes
+    return _fewer(changes)
+
+
+def _fewer(changes: list[Change]) -> list[Change]:
+    """One significant row per fact: a total of income or spending printed in several tables
+    is listed once, in the first table templates.toml names; a line whose whole change is
+    one of its own lines' (款 20899 and its only 项 2089999) is listed as that line."""
+    order = templates()["significance"]["headline"]
+    heads = sorted((c for c in changes if c.significance == "收支总计"),
+                   key=lambda c: order.index(f"{c.table}:{c.row_key}")
+                   if f"{c.table}:{c.row_key}" in order else len(order))
+    seen: set[tuple[bool, Decimal | None]] = set()
+    plain: set[int] = set()
+    for c in heads:  # 收入 and 支出 are two facts even when both change by the same amount
+        fact = ("income" in (c.table, c.side) or "收入" in c.row_key, c.change_wan)
+        if fact in seen:
+            plain.add(id(c))
+        seen.add(fact)
+    lines = [c for c in changes if c.significance and c.significance != "收支总计"]
+    plain |= {id(c) for c in lines if any(
+        d is not c and d.table == c.table and d.row_key.startswith(c.row_key) and
+        d.change_wan == c.change_wan and d.measure == c.measure for d in lines)}
+    return [replace(c, significance="") if id(c) in plain else c for c in changes]
 
 
 def _moved(before: dict[Key, LineItem], after: dict[Key, LineItem]) -> dict[Key, Key]:

@@ -160,3 +160,29 @@ def test_a_line_printed_under_a_new_code_is_moved_not_removed_and_added():
              for c in year_on_year(old, new) if c.kind == "moved" and c.measure == "total"}
     # the 2018 economic classification moved 住房公积金 from 30311 to 30113
     assert ("general_budget_basic", "30113", "住房公积金", D("1029.15"), D("1398.26")) in moved
+
+
+# Putuo Wanli 2023 → 2024, checked by hand against both years' tables (支出总表 p17 of 2024,
+# 一般公共预算基本支出表, 三公 table): one row per fact, in words a reader can check
+PUTUO_SIGNIFICANT = {
+    ("expenditure", "", "208", "total", D("-746.9172"), "变动156.21万元以上且10%以上"),
+    ("expenditure", "", "2080705", "total", D("-213.8700"), "变动156.21万元以上且10%以上"),
+    ("expenditure", "", "2089999", "total", D("-550.0283"), "变动156.21万元以上且10%以上"),
+    ("expenditure", "", "2120399", "total", D("197.1800"), "变动156.21万元以上且10%以上"),
+    ("expenditure", "", "2129999", "total", D("-527.9800"), "变动156.21万元以上且10%以上"),
+    ("general_budget_basic", "", "302", "total", D("-421.2863"), "变动156.21万元以上且10%以上"),
+    ("general_budget_basic", "", "30209", "total", D("-192.3180"), "变动156.21万元以上且10%以上"),
+    ("summary", "expenditure", "支出总计", "total", D("-876.7517"), "收支总计"),
+    ("summary", "income", "收入总计", "total", D("-876.7517"), "收支总计"),
+    ("three_public", "", "合计", "operating_costs", D("-342.91"), "机关运行经费"),
+    ("three_public", "", "合计", "total", D("25.00"), "“三公”经费"),
+    ("three_public", "", "合计", "vehicle_purchase", D("25"), "“三公”经费"),
+    ("three_public", "", "合计", "vehicles", D("25.00"), "“三公”经费"),
+}
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="../shared/corpus is absent")
+def test_the_significant_set_of_one_pair_is_exactly_the_one_checked_by_hand():
+    old, new = (corpus_document(n) for n in SERIES[1])
+    assert {(c.table, c.side, c.row_key, c.measure, c.change_wan, c.significance)
+            for c in year_on_year(old, new) if c.significance} == PUTUO_SIGNIFICANT
