@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import functools
+import io
 import json
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +18,7 @@ from rich.progress import Progress
 
 from pipeline import __version__
 from pipeline.commit import commit_data
-from pipeline.compare import year_on_year
+from pipeline.compare import Change, year_on_year
 from pipeline.errors import BudgetWatchError
 from pipeline.ingest import Overrides, ingest
 from pipeline.package import DESCRIPTOR, report_errors, validate
@@ -155,9 +158,11 @@ def ingest_command(paths: tuple[Path, ...], out: Path, publisher_id: str, publis
 @click.option("--years", nargs=2, type=int, default=None, help="Two fiscal years to compare.")
 @click.option("--all", "show_all", is_flag=True, help="List every change, not only the "
               "significant ones.")
+@click.option("--format", "form", type=click.Choice(["md", "csv", "json"]), default="md",
+              help="A Markdown table to read (default), or every column as CSV or JSON.")
 @clean_errors
 def diff_command(documents: tuple[str, ...], root: Path, publisher: str,
-                 years: tuple[int, int] | None, show_all: bool) -> None:
+                 years: tuple[int, int] | None, show_all: bool, form: str) -> None:
     """Changes between two documents: two doc ids, or --publisher ID --years 2023 2024."""
     result = compared(root)
     by_id = {e.source.doc_id: e for e in result.extractions}
@@ -172,8 +177,23 @@ def diff_command(documents: tuple[str, ...], root: Path, publisher: str,
                                "--publisher ID --years Y1 Y2); not found: "
                                + (", ".join(missing) or "(none given)"))
     changes = year_on_year(by_id[documents[0]], by_id[documents[1]])
-    shown = [c for c in changes if show_all or c.significance]
-    click.echo("\n".join(changes_table(tuple(shown))) or "no changes")
+    shown = sorted((c for c in changes if show_all or c.significance),
+                   key=lambda c: -abs(c.change_wan if c.change_wan is not None else
+                                      c.amount_to if c.amount_to is not None else
+                                      c.amount_from or 0))  # largest first
+    if form == "md":
+        table = changes_table(tuple(shown), len(shown) if show_all else None)
+        click.echo("\n".join(table) or "no changes")
+        return
+    rows = [{k: "" if v is None else str(v) for k, v in asdict(c).items()} for c in shown]
+    if form == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    out = io.StringIO()
+    writer = csv.DictWriter(out, [f.name for f in fields(Change)], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    click.echo(out.getvalue(), nl=False)
 
 
 @main.command("report")

@@ -146,19 +146,21 @@ def render_json(summary: DocumentSummary) -> str:
 MAX_ROWS = 60
 
 
-def changes_table(changes: tuple[Change, ...]) -> list[str]:
-    """The significant changes against the previous year and the previous revision."""
+def changes_table(changes: tuple[Change, ...], limit: int | None = None) -> list[str]:
+    """The significant changes against the previous year and the previous revision; at
+    most `limit` rows of each (MAX_ROWS by default)."""
+    limit = MAX_ROWS if limit is None else limit
     lines: list[str] = []
     for kind, title in (("yearly", "与上年文件比较"), ("revision", "与上一版本比较")):
         chosen = [c for c in changes if (c.kind == "revised") == (kind == "revision")]
         if not chosen:
             continue
         lines += [f"## {title}（{chosen[0].from_doc}）", "",
-                  f"重要变化 {len(chosen)} 项" + (f"，列出前 {MAX_ROWS} 项" if len(chosen) >
-                                                 MAX_ROWS else "") + "。", "",
+                  f"重要变化 {len(chosen)} 项" + (f"，列出前 {limit} 项" if len(chosen) >
+                                                 limit else "") + "。", "",
                   "| 表 | 行 | 栏目 | 原 | 新 | 增减 | 幅度 | 规则 |",
                   "|---|---|---|---|---|---|---|---|"]
-        for c in chosen[:MAX_ROWS]:
+        for c in chosen[:limit]:
             row = f"{c.row_key} {c.label}" if c.row_key.isdigit() else (c.label or c.row_key)
             cells = [table_title(c.table), row, column(c.measure), _number(c.amount_from),
                      _number(c.amount_to), _number(c.change_wan),

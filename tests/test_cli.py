@@ -1,4 +1,5 @@
 import json
+from decimal import Decimal as D
 
 from click.testing import CliRunner
 from conftest import snapshot
@@ -122,5 +123,20 @@ def test_diff_and_report_between_two_years_of_one_publisher(project):
     assert invoke("report", "--root", str(project)).output == "reports: unchanged\n"
     stated = (project / "data/stated_changes.csv").read_text(encoding="utf-8")
     assert "“三公”经费,18.34,2.14,,2022年,,2.14," in stated  # stated, and computed from tables
+    pair = ["diff", "--publisher", "changsha-xzspj", "--years", "2022", "2023", "--root",
+            str(project)]
+    import csv
+    import io
+    import json
+
+    every = list(csv.DictReader(io.StringIO(invoke(*pair, "--all", "--format", "csv").output)))
+    sizes = [abs(D(r["change_wan"])) for r in every]
+    assert sizes == sorted(sizes, reverse=True) and len(every) >= 2  # largest first
+    assert {(r["table"], r["measure"], r["change_wan"], r["significance"]) for r in every} >= {
+        ("three_public", "total", "2.14", "“三公”经费"), ("three_public", "reception", "2.14",
+                                                      "“三公”经费")}
+    significant = json.loads(invoke(*pair, "--format", "json").output)
+    assert len(significant) == result.output.count("“三公”经费 |")
+    assert all(r["significance"] for r in significant)
     bad = invoke("diff", "nope", "--root", str(project))
     assert bad.exit_code == 1 and "not found: nope" in bad.output
