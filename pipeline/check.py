@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import product
 
 from pipeline import wording
-from pipeline.check_lines import line_statements
+from pipeline.check_lines import executions, line_statements, listed_sums, restated
 from pipeline.model import CheckRun, Finding, LineItem, Project, StatedChange, Target
 from pipeline.normalise.narrative import StatedFigure
+from pipeline.normalise.parts import Execution, ListedParts
 from pipeline.recognise import WITHIN, norm, table_layout, templates
 from pipeline.wording import column, row
 from pipeline.wording import table_title as title
@@ -469,10 +471,12 @@ def check_document(doc_id: str, items: list[LineItem], projects: list[Project],
 def audit(doc_id: str, items: list[LineItem], projects: list[Project], targets: list[Target],
           figures: list[StatedFigure], changes: list[StatedChange], kind: str = "budget",
           columns: set[tuple[str, str]] | None = None,
-          within: set[tuple[str, str]] | None = None) -> Checker:
+          within: set[tuple[str, str]] | None = None, listed: Sequence[ListedParts] = (),
+          executed: Sequence[Execution] = ()) -> Checker:
     """All checks of one document; the checker holds the findings and every check run.
     `columns` names the (table, measure) columns printed, so that a blank cell of one reads
-    as 0; `within` those printed under a 其中 head, parts of the columns before them."""
+    as 0; `within` those printed under a 其中 head, parts of the columns before them;
+    `listed` and `executed` the narrative's own breakdowns and budget-vs-actual figures."""
     checker = Checker(doc_id, items, kind, within=within or set())
     checker.measures |= columns or set()
     sums_of_parts(checker)
@@ -483,4 +487,7 @@ def audit(doc_id: str, items: list[LineItem], projects: list[Project], targets: 
     narrative(checker, figures, changes)
     line_statements(checker, changes)
     performance(checker, projects, targets)
+    listed_sums(checker, listed)
+    restated(checker, changes)
+    executions(checker, executed)
     return checker

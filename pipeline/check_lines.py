@@ -24,7 +24,7 @@ _LEVEL = re.compile(r"((?:[^（(]|[（(](?!类|款|项)[^）)]{1,4}[）)])+?)[�
 _CODE = re.compile(r"[（(](\d{3,7})[）)]$")
 
 
-def _name(text: str) -> str:
+def line_name(text: str) -> str:
     """A line's name as compared: no spaces, one kind of bracket, no trailing 支出."""
     text = "".join(text.split()).replace("(", "（").replace(")", "）")
     return re.sub(r"^(?:\d+[．.、]|[（(][一二三四五六七八九十\d]+[)）])", "", text) \
@@ -34,7 +34,7 @@ def _name(text: str) -> str:
 def _same(label: str, name: str) -> bool:
     """A row's label is the line named: equal once compared as names, or the same words in
     another order (the narrative's 一般行政事务管理 for the table's 一般行政管理事务)."""
-    label = _name(label)
+    label = line_name(label)
     return label == name or (len(name) >= 4 and sorted(label) == sorted(name))
 
 
@@ -43,11 +43,23 @@ def line_path(subject: str) -> tuple[str, list[str]]:
     code = _CODE.search(subject)
     if code:
         return code.group(1), []
-    return "", [_name(m.group(1)) for m in _LEVEL.finditer(subject)]
+    return "", [line_name(m.group(1)) for m in _LEVEL.finditer(subject)]
 
 
-def _rows(c: Checker, table: str, measure: str) -> list[LineItem]:
-    return [i for i in c.items if i.table == table and i.measure == measure]
+def line_rows(c: Checker, subject: str) -> list[tuple[LineItem, bool]]:
+    """The rows a subject names as a budget line, in each table and column that prints
+    lines (templates.toml [lines]), most specific first, each with whether it is certain."""
+    code, names = line_path(subject)
+    if not (code or names):
+        return []
+    found = []
+    for ref in templates()["lines"]["tables"]:
+        table, measure = ref.split(":")
+        rows = [i for i in c.items if i.table == table and i.measure == measure]
+        row, certain = _resolve(rows, code, names)
+        if row is not None:
+            found.append((row, certain))
+    return found
 
 
 def _resolve(rows: list[LineItem], code: str, names: list[str]) -> tuple[LineItem | None, bool]:
@@ -57,7 +69,7 @@ def _resolve(rows: list[LineItem], code: str, names: list[str]) -> tuple[LineIte
     if code:
         found = [r for r in rows if code in (r.code, r.row_key)]
         return (found[0], True) if len(found) == 1 else (None, False)
-    label = {r.code: _name(r.label) for r in rows if r.code}
+    label = {r.code: line_name(r.label) for r in rows if r.code}
     same = [r for r in rows if _same(r.label, names[-1])]
     if len(names) == 1 and len(same) == 1:
         return same[0], True
@@ -67,7 +79,7 @@ def _resolve(rows: list[LineItem], code: str, names: list[str]) -> tuple[LineIte
         return coded[0], True
     at = 0
     for name in names:
-        at = next((n for n in range(at, len(rows)) if _name(rows[n].label) == name), -1)
+        at = next((n for n in range(at, len(rows)) if line_name(rows[n].label) == name), -1)
         if at < 0:
             return None, False
     return rows[at], False
@@ -80,17 +92,12 @@ def line_statements(c: Checker, changes: list[StatedChange]) -> None:
 
     seen: set[tuple[str, Decimal]] = set()
     for change in changes:
-        code, names = line_path(change.subject)
         amount = change.amount_wan
-        if amount is None or not (code or names) or (change.subject, amount) in seen:
+        if amount is None or (change.subject, amount) in seen:
             continue
         seen.add((change.subject, amount))
-        readings = []
-        for ref in templates()["lines"]["tables"]:
-            table, measure = ref.split(":")
-            row, certain = _resolve(_rows(c, table, measure), code, names)
-            if row is not None:
-                readings.append((row, certain, printed_as(row.amount_wan, amount)))
+        readings = [(row, certain, printed_as(row.amount_wan, amount))
+                    for row, certain in line_rows(c, change.subject)]
         agreeing = next((r for r in readings if r[2] == amount), None)
         certain = next((r for r in readings if r[1]), None)
         if agreeing is None and certain is None:
@@ -118,13 +125,9 @@ def listed_sums(c: Checker, listed: list[ListedParts]) -> None:
                         for subset in combinations(head, size)):
             continue  # not judged: read as nested
         named = "、".join(f"{name}{amount}万元" for name, amount in one.parts)
-        c.record("stated_parts", "", "", "", one.total, sum(amounts),
-                 "error" if over else "pass", one.location)
-        if over:
-            c.findings.append(Finding(
-                c.doc_id, "stated_parts", "error", "", "", "", one.total, sum(amounts),
+        _judged(c, "stated_parts", "error" if over else "pass", one.total, sum(amounts),
                 f"说明称合计 {one.total}万元，其中所列 {named}，相加 {sum(amounts)}万元，多于合计"
-                f"（“{one.quote}”）", one.location))
+                f"（“{one.quote}”）", one.location)
 
 
 def restated(c: Checker, changes: list[StatedChange]) -> None:
@@ -135,7 +138,7 @@ def restated(c: Checker, changes: list[StatedChange]) -> None:
     sentences, whose prior-year figures (amount − change) must agree. A name of the
     narrative's own (专项业务经费) may recur under other lines and is not compared. A gap
     within the rounding of the printed figures is no finding."""
-    first: dict[tuple[str, ...], tuple[StatedChange, Decimal, Decimal]] = {}
+    first: dict[tuple[str, ...], tuple[StatedChange, Decimal]] = {}
     for change in changes:
         if change.change_wan is None:
             continue
@@ -143,33 +146,26 @@ def restated(c: Checker, changes: list[StatedChange]) -> None:
         if key is None or compared is None:
             continue
         if key not in first:
-            first[key] = (change, compared, change.change_wan)
+            first[key] = (change, compared)
             continue
-        one, before, _ = first[key]
+        one, before = first[key]
         places = min(x.as_tuple().exponent for x in (before, compared))
         bad = abs(before - compared) > Decimal(1).scaleb(places) * 2  # two rounded each side
-        c.record("restated_change", "", change.subject, "change_wan", before, compared,
-                 "error" if bad else "pass", change.location)
-        if bad:
-            c.findings.append(Finding(
-                c.doc_id, "restated_change", "error", "", change.subject, "change_wan", before,
-                compared, f"说明两处说{change.subject}较{change.compared_to}的变化，说法不一："
+        _judged(c, "restated_change", "error" if bad else "pass", before, compared,
+                f"说明两处说{change.subject}较{change.compared_to}的变化，说法不一："
                 f"“{one.quote}”（{one.location}）与“{change.quote}”（{change.location}）",
-                change.location))
+                change.location, change.subject, "change_wan")
 
 
 def _restated_key(c: Checker, change: StatedChange) -> tuple[tuple[str, ...] | None,
                                                                Decimal | None]:
     """What a statement is compared by: (the line's row, base) and its change; or (subject,
     base, amount) and the prior-year figure it implies."""
-    code, names = line_path(change.subject)
-    if code or names:
-        for ref in templates()["lines"]["tables"]:
-            table, measure = ref.split(":")
-            row, certain = _resolve(_rows(c, table, measure), code, names)
-            if row is not None and certain:
-                return ("line", row.code or row.row_key, change.compared_to), change.change_wan
-        return None, None
+    if any(line_path(change.subject)):
+        row = next((row for row, certain in line_rows(c, change.subject) if certain), None)
+        if row is None:
+            return None, None
+        return ("line", row.code or row.row_key, change.compared_to), change.change_wan
     said = "".join(change.quote.split()).replace(",", "")
     if change.subject not in VOCABULARY or change.amount_wan is None or \
             f"{change.amount_wan}万元" not in said:
@@ -194,19 +190,20 @@ def executions(c: Checker, stated: list[Execution]) -> None:
             unit = Decimal(1).scaleb(one.percent.as_tuple().exponent)
             severity = "pass" if computed == one.percent else \
                 "rounding" if abs(computed - one.percent) <= unit else "error"
-            _said(c, one, severity, one.percent, computed,
-                  f"说明称完成预算的 {one.percent}%，按其所列决算 {one.actual}万元、预算 "
-                  f"{one.budget}万元计算为 {computed}%")
+            _judged(c, "stated_execution", severity, one.percent, computed,
+                    f"说明称完成预算的 {one.percent}%，按其所列决算 {one.actual}万元、预算 "
+                    f"{one.budget}万元计算为 {computed}%（“{one.quote}”）", one.location)
         if one.relation:
             holds = _HOLDS[one.relation](one.actual, one.budget)
-            _said(c, one, "pass" if holds else "error", one.actual, one.budget,
-                  f"说明称决算数{_SAID[one.relation]}预算数，而所列决算 {one.actual}万元、"
-                  f"预算 {one.budget}万元")
+            _judged(c, "stated_execution", "pass" if holds else "error", one.actual,
+                    one.budget, f"说明称决算数{_SAID[one.relation]}预算数，而所列决算 "
+                    f"{one.actual}万元、预算 {one.budget}万元（“{one.quote}”）", one.location)
 
 
-def _said(c: Checker, one: Execution, severity: str, expected: Decimal, actual: Decimal,
-          message: str) -> None:
-    c.record("stated_execution", "", "", "", expected, actual, severity, one.location)
-    if severity != "pass":
-        c.findings.append(Finding(c.doc_id, "stated_execution", severity, "", "", "", expected,
-                                  actual, f"{message}（“{one.quote}”）", one.location))
+def _judged(c: Checker, check: str, result: str, expected: Decimal, actual: Decimal,
+            message: str, location: str, row_key: str = "", measure: str = "") -> None:
+    """Record one check of the narrative's own figures; a finding unless it passed."""
+    c.record(check, "", row_key, measure, expected, actual, result, location)
+    if result != "pass":
+        c.findings.append(Finding(c.doc_id, check, result, "", row_key, measure, expected,
+                                  actual, message, location))

@@ -10,6 +10,7 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import asdict, fields
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -177,10 +178,10 @@ def diff_command(documents: tuple[str, ...], root: Path, publisher: str,
                                "--publisher ID --years Y1 Y2); not found: "
                                + (", ".join(missing) or "(none given)"))
     changes = year_on_year(by_id[documents[0]], by_id[documents[1]])
-    shown = sorted((c for c in changes if show_all or c.significance),
-                   key=lambda c: -abs(c.change_wan if c.change_wan is not None else
-                                      c.amount_to if c.amount_to is not None else
-                                      c.amount_from or 0))  # largest first
+    def size(c: Change) -> Decimal:  # the change, or the line added or removed
+        return abs(next(v for v in (c.change_wan, c.amount_to, c.amount_from, Decimal(0))
+                        if v is not None))
+    shown = sorted((c for c in changes if show_all or c.significance), key=size, reverse=True)
     if form == "md":
         table = changes_table(tuple(shown), len(shown) if show_all else None)
         click.echo("\n".join(table) or "no changes")

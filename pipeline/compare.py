@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from deepdiff import DeepDiff
 
 from pipeline.check import Checker, printed_as
-from pipeline.check_lines import _name, _resolve, line_path
+from pipeline.check_lines import line_name, line_rows
 from pipeline.model import Extraction, Finding, LineItem, StatedChange
 from pipeline.recognise import templates
 
@@ -130,7 +130,7 @@ def _moved(before: dict[Key, LineItem], after: dict[Key, LineItem]) -> dict[Key,
     def name(keys: list[Key], items: dict[Key, LineItem]) -> dict[tuple[str, ...], list[Key]]:
         out: dict[tuple[str, ...], list[Key]] = {}
         for k in keys:
-            out.setdefault((k[0], k[1], k[3], _name(items[k].label)), []).append(k)
+            out.setdefault((k[0], k[1], k[3], line_name(items[k].label)), []).append(k)
         return out
     was, now = name(gone, before), name(new, after)
     return {keys[0]: now[n][0] for n, keys in was.items()
@@ -153,10 +153,10 @@ def aligned(old: tuple[LineItem, ...] | list[LineItem], new: tuple[LineItem, ...
     code_of: dict[tuple[str, str], str] = {}
     for item in [*old, *new]:
         if item.code and item.table in uncoded and item.row_key.split("#")[0] == item.code:
-            code_of.setdefault((item.table, _name(item.label)), item.row_key)
+            code_of.setdefault((item.table, line_name(item.label)), item.row_key)
 
     def key(item: LineItem) -> Key:
-        row = item.row_key if item.code else code_of.get((item.table, _name(item.label)),
+        row = item.row_key if item.code else code_of.get((item.table, line_name(item.label)),
                                                           item.row_key)
         return (item.table, item.side, row, "total" if item.measure == "amount" else item.measure)
 
@@ -219,16 +219,11 @@ def _line_pair(then: Checker, now: Checker, subject: str
                ) -> tuple[str, Decimal, Decimal] | None:
     """A 类/款/项 or coded line a statement names, found for certain in both years' tables
     (by code, or by its names and the codes of its 类/款): (ref, last year's, this year's)."""
-    code, names = line_path(subject)
-    if not (code or names):
-        return None
-    for ref in templates()["lines"]["tables"]:
-        table, measure = ref.split(":")
-        found = [_resolve([i for i in c.items if i.table == table and i.measure == measure],
-                          code, names) for c in (then, now)]
-        (old, old_certain), (new, new_certain) = found
-        if old is not None and new is not None and old_certain and new_certain:
-            return f"{table}:{new.row_key}:{measure}", old.amount_wan, new.amount_wan
+    old = {(r.table, r.measure): r for r, certain in line_rows(then, subject) if certain}
+    for new, certain in line_rows(now, subject):
+        was = old.get((new.table, new.measure))
+        if certain and was is not None:
+            return f"{new.table}:{new.row_key}:{new.measure}", was.amount_wan, new.amount_wan
     return None
 
 

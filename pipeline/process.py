@@ -6,7 +6,6 @@ from dataclasses import replace
 from pathlib import Path
 
 from pipeline import check, contents
-from pipeline.check_lines import executions, listed_sums, restated
 from pipeline.errors import DocumentError
 from pipeline.extract import extract, pdf
 from pipeline.model import Block, Extraction, Finding, LineItem, Source, Table
@@ -114,12 +113,8 @@ def process(sources: Source | list[Source], root: Path, publisher: Publisher) ->
     listed, executed = parts.listed_parts(blocks), parts.executions(blocks)
 
     def checks() -> check.Checker:
-        checker = check.audit(doc_id, list(items.values()), projects, targets, figures,
-                              changes, source.kind, *_printed_columns(read))
-        listed_sums(checker, listed)
-        restated(checker, changes)
-        executions(checker, executed)
-        return checker
+        return check.audit(doc_id, list(items.values()), projects, targets, figures, changes,
+                           source.kind, *_printed_columns(read), listed, executed)
     checker = checks()
     misread = _misread(items, findings + checker.findings)
     if misread:

@@ -136,7 +136,7 @@ def test_a_stated_change_that_the_tables_contradict_is_a_finding():
 @pytest.mark.skipif(not CORPUS.exists(), reason="../shared/corpus is absent")
 @pytest.mark.parametrize("series", SERIES, ids=["jiangsu-court", "putuo-wanli"])
 def test_corpus_pairs_align_their_lines_and_mark_a_short_list_significant(series):
-    from pipeline.check_lines import _name
+    from pipeline.check_lines import line_name as _name
 
     documents = [corpus_document(name) for name in series]
     for old, new in zip(documents, documents[1:], strict=False):

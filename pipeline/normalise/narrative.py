@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import cached_property
 
 from pipeline.model import Block, StatedChange
 from pipeline.recognise import templates
@@ -147,12 +148,16 @@ class _Paragraph:
     def quote(self, start: int, end: int) -> str:
         return self.block.text[self.index[start]:self.index[end - 1] + 1] if end > start else ""
 
-    def sentence(self, start: int, end: int) -> tuple[int, int]:
-        """The sentence around text[start:end]; a 。 or ； inside brackets ends none."""
-        ends = [m.end() for m in _SENTENCE_END.finditer(self.text)
+    @cached_property
+    def ends(self) -> list[int]:
+        """Where the paragraph's sentences end; a 。 or ； inside brackets ends none."""
+        return [m.end() for m in _SENTENCE_END.finditer(self.text)
                 if not _inside(self.text, m.start())]
-        begin = max((e for e in ends if e <= start), default=0)
-        return begin, min((e for e in ends if e > end), default=len(self.text))
+
+    def sentence(self, start: int, end: int) -> tuple[int, int]:
+        """The sentence around text[start:end]."""
+        begin = max((e for e in self.ends if e <= start), default=0)
+        return begin, min((e for e in self.ends if e > end), default=len(self.text))
 
 
 # a line cut mid-sentence, or on the name of a budget line before its figure
@@ -194,7 +199,8 @@ def _joined(blocks: list[Block]) -> list[tuple[Block, tuple[tuple[int, str], ...
     return out
 
 
-def _paragraphs(blocks: list[Block]) -> Iterator[_Paragraph]:
+def paragraphs(blocks: list[Block]) -> Iterator[_Paragraph]:
+    """The narrative's paragraphs, each with its section and the paragraph before."""
     section = previous = ""
     for block, places in _joined(blocks):
         if block.kind == "heading":
@@ -208,7 +214,7 @@ def _paragraphs(blocks: list[Block]) -> Iterator[_Paragraph]:
         previous = text
 
 
-def _amount(text: str) -> Decimal:
+def decimal_of(text: str) -> Decimal:
     return Decimal(text.replace(",", ""))
 
 
@@ -235,7 +241,7 @@ def _subjects(text: str, start: int, end: int) -> list[re.Match[str]]:
 def figures(blocks: list[Block]) -> list[StatedFigure]:
     """Every 'subject … N万元' the narrative states, in order."""
     found = []
-    for p in _paragraphs(blocks):
+    for p in paragraphs(blocks):
         for match in _FIGURE.finditer(p.text):
             if _is_subject(p.text, match.start(), match.group("subject")):
                 begin, stop = p.sentence(match.start(), match.end())
@@ -253,10 +259,10 @@ def figures(blocks: list[Block]) -> list[StatedFigure]:
                 of = _WHOLE_OF.sub("", share.group("of")) if share else ""
                 whole = next(iter(_subjects(of, 0, len(of))), None)
                 found.append(StatedFigure(SUBJECTS[match.group("subject")],
-                                          _amount(match.group("n")), p.quote(begin, stop),
+                                          decimal_of(match.group("n")), p.quote(begin, stop),
                                           p.where(match.start("n")),
                                           SUBJECTS[whole.group()] if whole and share else "",
-                                          _amount(share.group("pct")) if whole and share
+                                          decimal_of(share.group("pct")) if whole and share
                                           else None,
                                           "预算" in p.text[match.end("subject"):match.start("n")]))
     return found
@@ -265,7 +271,7 @@ def figures(blocks: list[Block]) -> list[StatedFigure]:
 def stated_changes(doc_id: str, blocks: list[Block]) -> list[StatedChange]:
     """Each change the narrative states, with its subject, amount, signed change and percent."""
     changes: list[StatedChange] = []
-    for p in _paragraphs(blocks):
+    for p in paragraphs(blocks):
         stated_in: set[int] = set()  # sentences (by start) that state a change with a figure
         for match in _CHANGE.finditer(p.text):
             figured = any(match.group(g) for g in ("chg", "pct", "pct1"))
@@ -288,7 +294,7 @@ def stated_changes(doc_id: str, blocks: list[Block]) -> list[StatedChange]:
             if "口径" in p.text[begin:stop] or "扣除" in clause:
                 amount = None  # compared on a restated scope: the year's amount is not the base
             sign = Decimal(-1) if match.group("dir") in _DOWN else Decimal(1)
-            change = None if match.group("chg") is None else sign * _amount(match.group("chg"))
+            change = None if match.group("chg") is None else sign * decimal_of(match.group("chg"))
             if match.group("dir") in _SAME:
                 change = Decimal(0)
             pct_text = match.group("pct") or match.group("pct1")
@@ -298,12 +304,13 @@ def stated_changes(doc_id: str, blocks: list[Block]) -> list[StatedChange]:
             changes += [StatedChange(doc_id, one, amount, change, pct,
                                      _compared_to(match.group("base") or ""),
                                      p.quote(begin, stop), p.where(match.start()),
-                                     _amount(base.group("n")) if base else None)
+                                     decimal_of(base.group("n")) if base else None)
                         for one in name.split("、")]
     return changes
 
 
-_AMONG = re.compile(r"(?P<n>\d[\d,]*(?:\.\d+)?)万元[，,]?其中[：:，,]?")
+# a figure and the 其中 that breaks it down: “7,062.8万元，其中：…”
+BREAKDOWN = re.compile(r"(?P<n>\d[\d,]*(?:\.\d+)?)万元[，,]?其中[：:，,]?")
 
 
 def _subject_of(p: _Paragraph, begin: int, at: int) -> tuple[str, Decimal | None] | None:
@@ -311,21 +318,21 @@ def _subject_of(p: _Paragraph, begin: int, at: int) -> tuple[str, Decimal | None
     sentence; else the 类/款/项 line the paragraph is about; else the topic (first subject)
     of the sentence before, in this paragraph or the one before (“…1.35万元。比上年持平”)."""
     found = [m for m in _subjects(p.text, begin, at) if not _closed(p.text, m.start(), at)]
-    among = _AMONG.search(p.text, begin, at)
+    among = BREAKDOWN.search(p.text, begin, at)
     if among and _ANY_FIGURE.search(p.text, among.end(), at):
         whole = [m for m in found if m.start() < among.start()]  # X万元，其中：A…、B…，较上年
         if whole:  # the change is the total's, not its last part's
-            return SUBJECTS[whole[-1].group()], _amount(among.group("n"))
+            return SUBJECTS[whole[-1].group()], decimal_of(among.group("n"))
     if found:
         subject = SUBJECTS[found[-1].group()]
         return subject, _stated_amount(p.section + p.text[:at], subject)
     own = _HEADLINE.match(p.text, begin, at)
     if own and not _item(p.text, begin, at):  # “6.年末结转和结余 7494.06 万元，…比…”
-        return own.group("name"), _amount(own.group("n"))
+        return own.group("name"), decimal_of(own.group("n"))
     item = _item(p.text, 0, at) or (None if begin else _item(p.previous, 0, len(p.previous)))
     if item is not None:
         headline = _ANY_FIGURE.match(item.string, item.end())
-        amount = _amount(headline.group("n")) if headline else _nearest_amount(p.text[begin:at])
+        amount = decimal_of(headline.group("n")) if headline else _nearest_amount(p.text[begin:at])
         return item.group(1), amount
     coded = list(_CODE_FIRST.finditer(p.text, begin, at))
     if coded:  # 项级支出科目为2014099其他信访事务支出，…比…: a line named by its code first
@@ -342,7 +349,7 @@ def _subject_of(p: _Paragraph, begin: int, at: int) -> tuple[str, Decimal | None
         return None
     subject = SUBJECTS[topic[0].group()]
     if figure:  # “2026年预算数98万元，较…增加”: the sentence's own figure is the amount
-        return subject, _amount(figure.group("n"))
+        return subject, decimal_of(figure.group("n"))
     return subject, _stated_amount(p.section + p.text[:at], subject)
 
 
@@ -373,7 +380,7 @@ def _stated_amount(before: str, subject: str) -> Decimal | None:
     for match in _FIGURE.finditer(before):
         if SUBJECTS[match.group("subject")] == subject and \
                 _is_subject(before, match.start(), match.group("subject")):
-            last = _amount(match.group("n"))
+            last = decimal_of(match.group("n"))
     return last
 
 
@@ -381,7 +388,7 @@ def _nearest_amount(before: str) -> Decimal | None:
     """The figure closest before the change that is not the prior year's ("执行数为1.48万元")."""
     for match in reversed(list(_ANY_FIGURE.finditer(before))):
         if not _BASE_FIGURE.search(before[:match.start()]):
-            return _amount(match.group("n"))
+            return decimal_of(match.group("n"))
     return None
 
 

@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from pipeline.model import Block
-from pipeline.normalise.narrative import _paragraphs
+from pipeline.normalise.narrative import BREAKDOWN, decimal_of, paragraphs
 
-_LISTED = re.compile(r"(?P<n>\d[\d,]*(?:\.\d+)?)万元[，,]?其中[：:，,]?")
 _PART = re.compile(r"(?P<name>[\u4e00-\u9fff“”\"]{2,30}?)(?:为|是)?(?P<n>\d[\d,]*(?:\.\d+)?)万元")
 _SHARE = re.compile(r"约?占[^，,；;]*%")
 _COMPARED = re.compile(r"较|比|与|增加|减少|增长|下降|持平|上升|其中")
@@ -50,8 +49,8 @@ def _clauses(text: str, start: int) -> Iterator[str]:
 def listed_parts(blocks: list[Block]) -> list[ListedParts]:
     """Each 'total 万元，其中 part 万元，part 万元…' of the narrative with two parts or more."""
     found = []
-    for p in _paragraphs(blocks):
-        for match in _LISTED.finditer(p.text):
+    for p in paragraphs(blocks):
+        for match in BREAKDOWN.finditer(p.text):
             parts = []
             for clause in _clauses(p.text, match.end()):
                 part = _PART.fullmatch(clause)
@@ -59,10 +58,10 @@ def listed_parts(blocks: list[Block]) -> list[ListedParts]:
                     continue
                 if part is None or _COMPARED.search(part.group("name")):
                     break
-                parts.append((part.group("name"), Decimal(part.group("n").replace(",", ""))))
+                parts.append((part.group("name"), decimal_of(part.group("n"))))
             if len(parts) >= 2:
                 begin, stop = p.sentence(match.start(), match.end())
-                found.append(ListedParts(Decimal(match.group("n").replace(",", "")),
+                found.append(ListedParts(decimal_of(match.group("n")),
                                          tuple(parts), p.quote(begin, stop),
                                          p.where(match.start())))
     return found
@@ -93,12 +92,12 @@ def executions(blocks: list[Block]) -> list[Execution]:
     """Each sentence run (to the 。 after the comparison) that states one budget and one
     actual figure and says how they compare."""
     found = []
-    for p in _paragraphs(blocks):
+    for p in paragraphs(blocks):
         for budget in _BUDGET.finditer(p.text):
             actual = _ACTUAL.search(p.text, budget.end(), budget.end() + 40)
             if actual is None or _BUDGET.search(p.text, budget.end(), actual.start()):
                 continue
-            stop = _LISTED.search(p.text, actual.end())  # up to the next figure pair
+            stop = BREAKDOWN.search(p.text, actual.end())  # up to the next figure pair
             window = p.text[actual.end():stop.start() if stop else len(p.text)]
             window = window[:window.find("。", window.find("决算数") + 1) + 1 or None]
             done, relation = _DONE.search(window), _RELATION.search(window)
@@ -106,9 +105,9 @@ def executions(blocks: list[Block]) -> list[Execution]:
                 "=" if relation.group("same") else _WORDS.get(relation.group("word"), ""))
             if done or word:
                 found.append(Execution(
-                    Decimal(budget.group("n").replace(",", "")),
-                    Decimal(actual.group("n").replace(",", "")),
-                    Decimal(done.group("pct")) if done else None, word,
+                    decimal_of(budget.group("n")),
+                    decimal_of(actual.group("n")),
+                    decimal_of(done.group("pct")) if done else None, word,
                     p.quote(budget.start(), actual.end() + len(window)),
                     p.where(budget.start())))
     return found
