@@ -104,7 +104,8 @@ RESOURCES: dict[str, tuple[str, str, list[str], list[tuple[str, str, str, str]]]
     "findings": ("核对发现", "未通过的核对：合计与分项、表间一致、说明与表格",
                  ["doc_id", "check", "table", "row_key", "measure", "location", "message"], [
         ("doc_id", S, "文件编号", "所属文件"),
-        ("check", S, "核对项", "sum_of_parts、column_identity、cross_table、narrative_vs_table 等"),
+        ("check", S, "核对项", "sum_of_parts、column_identity、cross_table、narrative_vs_table、"
+         "line_vs_table、stated_parts、restated_change、stated_execution 等"),
         ("severity", S, "严重程度",
          "error 错误 / warning 提示 / rounding 差额在所涉数字的四舍五入范围内（保留，不作为错误）"),
         ("table", S, "表", "涉及的标准表"),
@@ -120,7 +121,8 @@ RESOURCES: dict[str, tuple[str, str, list[str], list[tuple[str, str, str, str]]]
                ["doc_id", "seq"], [
         ("doc_id", S, "文件编号", "所属文件"),
         ("seq", INT, "序号", "核对在本文件中的顺序"),
-        ("check", S, "核对项", "sum_of_parts、column_identity、cross_table、narrative_vs_table 等"),
+        ("check", S, "核对项", "sum_of_parts、column_identity、cross_table、narrative_vs_table、"
+         "line_vs_table、stated_parts、restated_change、stated_execution 等"),
         ("table", S, "表", "涉及的标准表"),
         ("row_key", S, "行键", "涉及的行"),
         ("measure", S, "栏目", "涉及的栏目"),

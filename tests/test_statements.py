@@ -265,3 +265,9 @@ def test_a_stated_completion_rate_and_comparison_hold_for_the_figures_stated():
         ("stated_execution", "error", D("1182.59"), D("999.83"))]
     assert _execution("年初预算为0万元，支出决算为497.53万元。决算数大于预算数的主要原因是调剂了预算。\n") \
         == ([], ["pass"])
+
+
+def test_a_comparison_word_belongs_to_its_own_budget_and_actual_figures():
+    said = "1.行政运行（项）。年初预算100万元，支出决算90万元。2.机关服务（项）。年初预算50万元，" \
+           "支出决算60万元，决算数大于年初预算数的主要原因是追加了经费。\n"
+    assert _execution(said) == ([], ["pass"])  # 60 > 50; nothing said of 90 against 100

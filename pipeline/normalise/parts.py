@@ -97,7 +97,7 @@ def executions(blocks: list[Block]) -> list[Execution]:
             actual = _ACTUAL.search(p.text, budget.end(), budget.end() + 40)
             if actual is None or _BUDGET.search(p.text, budget.end(), actual.start()):
                 continue
-            stop = BREAKDOWN.search(p.text, actual.end())  # up to the next figure pair
+            stop = _BUDGET.search(p.text, actual.end())  # up to the next budget figure
             window = p.text[actual.end():stop.start() if stop else len(p.text)]
             window = window[:window.find("。", window.find("决算数") + 1) + 1 or None]
             done, relation = _DONE.search(window), _RELATION.search(window)
