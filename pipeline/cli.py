@@ -17,9 +17,9 @@ from typing import Any
 import click
 from rich.progress import Progress
 
-from pipeline import __version__
+from pipeline import __version__, diff
 from pipeline.commit import commit_data
-from pipeline.compare import Change, year_on_year
+from pipeline.compare import Change
 from pipeline.errors import BudgetWatchError
 from pipeline.ingest import Overrides, ingest
 from pipeline.package import DESCRIPTOR, report_errors, validate
@@ -141,11 +141,14 @@ def report_fetch(results: list) -> None:
               help="Budget (预算) or final accounts (决算), if the document does not say it.")
 @click.option("--scope", type=click.Choice(["department", "unit"]), default=None,
               help="Department (部门) or unit (单位) document.")
+@click.option("--part", default="", help="The part the files are: an earlier file's part (see "
+              "data/archive/manifest.csv) to make them its new revision, a new name to make "
+              "them a new part. Default: decided from what the files hold.")
 @clean_errors
 def ingest_command(paths: tuple[Path, ...], out: Path, publisher_id: str, publisher_name: str,
-                   year: int | None, kind: str | None, scope: str | None) -> None:
+                   year: int | None, kind: str | None, scope: str | None, part: str) -> None:
     """Extract, check and package local files; files of one disclosure become one document."""
-    given = Overrides(publisher_id, publisher_name, year, kind or "", scope or "")
+    given = Overrides(publisher_id, publisher_name, year, kind or "", scope or "", part)
     result = ingest(list(paths), out, given, say=click.echo)
     print_summary(result)
     if result.rejected:
@@ -164,27 +167,26 @@ def ingest_command(paths: tuple[Path, ...], out: Path, publisher_id: str, publis
 @clean_errors
 def diff_command(documents: tuple[str, ...], root: Path, publisher: str,
                  years: tuple[int, int] | None, show_all: bool, form: str) -> None:
-    """Changes between two documents: two doc ids, or --publisher ID --years 2023 2024."""
-    result = compared(root)
-    by_id = {e.source.doc_id: e for e in result.extractions}
+    """Changes between two documents of the package: two doc ids (`doc@sha` names a replaced
+    revision), or --publisher ID --years 2023 2024. Read from the package, not reprocessed."""
     if publisher and years:
-        found = [e for e in result.extractions if e.source.publisher_id == publisher
-                 and e.source.fiscal_year in years]
-        documents = tuple(e.source.doc_id for e in sorted(found, key=lambda e:
-                                                          e.source.fiscal_year))
-    missing = [d for d in documents if d not in by_id]
-    if len(documents) != 2 or missing:
+        documents = diff.documents(root, publisher, years)
+    if len(documents) != 2:
         raise BudgetWatchError("diff needs two documents of the package (doc ids, or "
-                               "--publisher ID --years Y1 Y2); not found: "
-                               + (", ".join(missing) or "(none given)"))
-    changes = year_on_year(by_id[documents[0]], by_id[documents[1]])
+                               "--publisher ID --years Y1 Y2); given: "
+                               + (", ".join(documents) or "(none)"))
+    changes = diff.between(root, *documents)
+
     def size(c: Change) -> Decimal:  # the change, or the line added or removed
         return abs(next(v for v in (c.change_wan, c.amount_to, c.amount_from, Decimal(0))
                         if v is not None))
     shown = sorted((c for c in changes if show_all or c.significance), key=size, reverse=True)
     if form == "md":
-        table = changes_table(tuple(shown), len(shown) if show_all else None)
-        click.echo("\n".join(table) or "no changes")
+        table = "\n".join(changes_table(tuple(shown), len(shown) if show_all else None))
+        if show_all and sys.stdout.isatty():
+            click.echo_via_pager(table)
+        else:
+            click.echo(table or "no changes")
         return
     rows = [{k: "" if v is None else str(v) for k, v in asdict(c).items()} for c in shown]
     if form == "json":

@@ -13,11 +13,14 @@ from pipeline.check import Checker, printed_as
 from pipeline.check_lines import line_name, line_rows
 from pipeline.model import Extraction, Finding, LineItem, StatedChange
 from pipeline.recognise import templates
+from pipeline.wording import table_title
 
 Key = tuple[str, str, str, str]
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
+REVISED = "新版本改动"  # the significance of every difference between revisions
+RESTATED = "本年文件所述上年数与上年文件不符"
 
 
 @dataclass(frozen=True)
@@ -235,7 +238,7 @@ def _restated(old: Extraction, new: Extraction, ref: str, printed: Decimal,
     implied = change.amount_wan - change.change_wan
     return Change(new.source.publisher_id, old.source.doc_id, new.source.doc_id, table, side,
                   key, measure, change.subject, printed, implied, implied - printed,
-                  percent(printed, implied - printed), "restated", "restated")
+                  percent(printed, implied - printed), "restated", RESTATED)
 
 
 def _against_budget(change: StatedChange, previous_year: int) -> bool:
@@ -254,27 +257,41 @@ def pairs(extractions: list[Extraction]) -> list[tuple[Extraction, Extraction]]:
             if y - 1 in years]
 
 
+def revision_id(extraction: Extraction, other: Extraction) -> str:
+    """The name of a superseded revision: the document, then `@` and the first 12 hex digits
+    of the sha256 of each of its files the newer revision replaced."""
+    replaced = {s.sha256 for s in other.sources}
+    return extraction.source.doc_id + "@" + "+".join(
+        s.sha256[:12] for s in extraction.sources or (extraction.source,)
+        if s.sha256 not in replaced)
+
+
 def revision(old: Extraction, new: Extraction) -> list[Change]:
-    """Cell-level differences between two revisions of one document: the records are aligned
-    on their keys first (plain dicts, fast for thousands of rows), then deepdiff compares the
-    aligned records that differ."""
-    before = {_key(i): i for i in old.line_items}
-    after = {_key(i): i for i in new.line_items}
+    """Cell-level differences between two revisions of one document, from `doc@sha` (the
+    revision replaced) to the document: a table one revision prints and the other does not
+    is one row (table_added, table_removed); the other records are aligned on their keys
+    first (plain dicts, fast for thousands of rows), then deepdiff compares those that
+    differ."""
+    whole = set(old.tables) ^ set(new.tables)
+    before = {_key(i): i for i in old.line_items if i.table not in whole}
+    after = {_key(i): i for i in new.line_items if i.table not in whole}
     changed = [k for k in before.keys() & after.keys() if before[k] != after[k]]
     diff = DeepDiff({"|".join(k): _record(before[k]) for k in changed},
                     {"|".join(k): _record(after[k]) for k in changed}, ignore_order=True)
     moved = {path.split("'")[1] for path in diff.get("values_changed", {})}
     keys = sorted({k for k in changed if "|".join(k) in moved} |
                   (before.keys() ^ after.keys()))
-    changes = []
+    ids = (new.source.publisher_id, revision_id(old, new), new.source.doc_id)
+    changes = [Change(*ids, table, "", "", "", table_title(table), None, None, None, None,
+                      "table_added" if table in new.tables else "table_removed", REVISED)
+               for table in sorted(whole)]
     for key in keys:
         a, b = before.get(key), after.get(key)
         kind = "added" if a is None else "removed" if b is None else "revised"
         delta = b.amount_wan - a.amount_wan if a and b else None
-        changes.append(Change(new.source.publisher_id, old.source.doc_id, new.source.doc_id,
-                              *key, (b or a).label, a.amount_wan if a else None,
+        changes.append(Change(*ids, *key, (b or a).label, a.amount_wan if a else None,
                               b.amount_wan if b else None, delta,
-                              percent(a.amount_wan if a else None, delta), kind, "revision"))
+                              percent(a.amount_wan if a else None, delta), kind, REVISED))
     return changes
 
 

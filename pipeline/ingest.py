@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from os.path import commonprefix
 from pathlib import Path
 
-from pipeline.archive import archive
+from pipeline.archive import archive, load_manifest
 from pipeline.errors import DocumentError
 from pipeline.extract import MAX_BYTES, PDF, extract, pdf, sniff
 from pipeline.identify import Identity, identify, publisher_slug
 from pipeline.model import Source
+from pipeline.revisions import assign_part
 from pipeline.run import REGISTRY, RunResult, run
 from pipeline.sources import load_registry
 
@@ -25,6 +26,7 @@ class Overrides:
     fiscal_year: int | None = None
     kind: str = ""
     scope: str = ""
+    part: str = ""  # the part the files are revisions of (see pipeline.revisions)
 
 
 def _read(path: Path) -> bytes:
@@ -129,7 +131,16 @@ def _publisher_name(files: list[_File]) -> str:
     return max((f.who.publisher for f in files if f.who.publisher), key=len, default="")
 
 
-def identify_files(paths: list[Path], given: Overrides, registry: dict
+def _known_id(publisher: str, known: dict[str, str]) -> str:
+    """The id of the one publisher known by this name, printed in full or shortened."""
+    if publisher in known:
+        return known[publisher]
+    ids = {i for name, i in known.items() if _same_publisher(name, publisher)}
+    return ids.pop() if len(ids) == 1 else ""
+
+
+def identify_files(paths: list[Path], given: Overrides, registry: dict,
+                   archived: list[Source] | None = None
                    ) -> tuple[list[tuple[Path, bytes, Source]], dict[str, DocumentError]]:
     read: list[_File] = []
     rejected: dict[str, DocumentError] = {}
@@ -140,13 +151,15 @@ def identify_files(paths: list[Path], given: Overrides, registry: dict
             rejected[str(path)] = error
     groups, refused = group(read)
     rejected.update(refused)
-    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    by_name = {p.name: p.id for p in registry.values()}
+    now = _stamp(datetime.now(UTC))
+    known = {s.publisher: s.publisher_id for s in archived or [] if s.publisher} | \
+        {p.name: p.id for p in registry.values()}
     sources = []
     for files in groups:
         first = next(f.who for f in files if not f.who.missing())
         publisher = _publisher_name(files)
-        publisher_id = given.publisher_id or by_name.get(publisher) or publisher_slug(publisher)
+        publisher_id = given.publisher_id or _known_id(publisher, known) or \
+            publisher_slug(publisher)
         scope = first.scope or "department"
         what = ("单位" if scope == "unit" else "部门") + \
             ("预算" if first.kind == "budget" else "决算")
@@ -161,15 +174,23 @@ def identify_files(paths: list[Path], given: Overrides, registry: dict
     return sources, rejected
 
 
+def _stamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def ingest(paths: list[Path], out: Path, given: Overrides = Overrides(),
            say: Callable[[str], None] = print) -> RunResult:
     """Archive the files into `out` and build its package and reports as `run` does."""
     registry_path = out / REGISTRY
     registry = load_registry(registry_path) if registry_path.exists() else {}
-    sources, rejected = identify_files(paths, given, registry)
-    for path, data, source in sources:
-        stored = archive(out, data, source)
-        say(f"ingest {path}: {stored.doc_id} ({stored.path})")
+    sources, rejected = identify_files(paths, given, registry, load_manifest(out))
+    start = datetime.now(UTC)
+    for order, (path, data, source) in enumerate(sources):
+        # files given later are later revisions; one file is compared with those before it
+        source = replace(source, retrieved_at=_stamp(start + timedelta(seconds=order)))
+        stored = archive(out, data, assign_part(out, source, data, given.part))
+        revision = "" if stored.part == path.name else f"，为“{stored.part}”的新版本"
+        say(f"ingest {path}: {stored.doc_id} ({stored.path}{revision})")
     result = run(out, fetch=False, say=say)
     result.rejected.update(rejected)
     return result

@@ -146,10 +146,22 @@ def report_errors(report: Report, limit: int = 20) -> list[str]:
     return lines
 
 
+def dangling(texts: dict[str, str]) -> list[str]:
+    """`changes.from_doc` values that name no document: a foreign key frictionless cannot
+    state, since a replaced revision is `doc_id@sha12` of a document in `documents`."""
+    def column(name: str, field: str) -> set[str]:
+        return {row[field] for row in csv.DictReader(io.StringIO(texts.get(name, "")))}
+    known = column("documents", "doc_id")
+    return sorted(d for d in column("changes", "from_doc") if d.split("@")[0] not in known)
+
+
 def write(root: Path, texts: dict[str, str]) -> list[str]:
     """Stage, validate, then replace changed files; returns the paths that changed.
 
     Raises PackageError (and leaves the package as it was) when validation fails."""
+    if dangling(texts):
+        raise PackageError("the data package did not validate; nothing was written:\n  "
+                           "changes.from_doc names no document: " + ", ".join(dangling(texts)))
     descriptor = json.dumps(package_descriptor(), ensure_ascii=False, indent=2) + "\n"
     files = {DESCRIPTOR: descriptor} | {f"data/{n}.csv": t for n, t in texts.items()}
     staging = Path(tempfile.mkdtemp(prefix="budgetwatch-package-"))

@@ -26,6 +26,7 @@ CHECK_TITLES = {
     "stated_change_base": "自述增减与上年数", "stated_vs_computed": "自述增减与两年表格",
 }
 MINUS = "\u2212"
+HEADLINE_RULES = ("收支总计", "“三公”经费", "机关运行经费")  # compare.significance's reasons
 SEVERITY_ORDER = ("error", "warning", "rounding")  # rounding: kept, listed last, never headlined
 
 
@@ -43,17 +44,50 @@ class DocumentSummary:
     counts: tuple[tuple[str, int], ...]
     changes: tuple[Change, ...] = ()  # significant changes from the previous year's document
     not_read: tuple[str, ...] = ()  # tables and pages that could not be read, with places
+    computed: tuple[Decimal | None, ...] = ()  # each headline's change by the two years' tables
+    agree: tuple[str, ...] = ()  # each headline against that change: 一致 | 四舍五入 | 不一致 | ""
+    unstated: tuple[Change, ...] = ()  # headline changes of the tables the narrative leaves out
+
+
+def headline_subject(change: Change) -> str:
+    """The subject a headline change of the tables is stated under: 收入, 支出, “三公”经费 or
+    one of its parts, 机关运行经费."""
+    if change.significance == "收支总计":
+        return "收入" if "income" in (change.table, change.side) or "收入" in change.row_key \
+            else "支出"
+    if change.significance == "机关运行经费":
+        return "机关运行经费"
+    return "“三公”经费" if change.measure in ("total", "amount") else column(change.measure)
+
+
+def _agreement(stated: StatedChange, computed: Decimal | None, findings: tuple[Finding, ...]
+               ) -> str:
+    if computed is None or stated.change_wan is None:
+        return ""
+    if computed == stated.change_wan:
+        return "一致"
+    refuted = any(f.check == "stated_vs_computed" and f.severity == "error" and
+                  f.location == stated.location for f in findings)
+    return "不一致" if refuted else "四舍五入"
 
 
 def summarise(extraction: Extraction, changes: list[Change] | None = None,
-              findings: list[Finding] | None = None) -> DocumentSummary:
+              findings: list[Finding] | None = None,
+              computed: dict[tuple[str, ...], Decimal] | None = None) -> DocumentSummary:
     """What the report says of one document; `changes` and `findings` come from comparing it
-    with the previous year's document and its own earlier revision."""
+    with the previous year's document and its own earlier revision, `computed` holds the
+    change the two years' tables give for each stated change (run.Comparisons.computed)."""
     source = extraction.source
     extraction = replace(extraction, findings=extraction.findings + tuple(findings or ()))
     order = {s: i for i, s in enumerate(HEADLINE_ORDER)}
     headlines = sorted(extraction.stated_changes,
                        key=lambda c: (order.get(c.subject, len(order)), c.location))
+    against = tuple((computed or {}).get((source.doc_id, c.subject, c.compared_to, c.location))
+                    for c in headlines)
+    stated = {c.subject for c in headlines}
+    unstated = tuple(c for c in changes or () if c.significance in HEADLINE_RULES and
+                     "@" not in c.from_doc and c.change_wan is not None and
+                     headline_subject(c) not in stated)
     return DocumentSummary(
         source.doc_id,
         f"{extraction.publisher} {source.fiscal_year}年{KIND_TITLES.get(source.kind, source.kind)}",
@@ -63,7 +97,10 @@ def summarise(extraction: Extraction, changes: list[Change] | None = None,
         extraction.checks_run,
         (("表", len(extraction.tables)), ("金额", len(extraction.line_items)),
          ("项目", len(extraction.projects)), ("绩效指标", len(extraction.targets))),
-        tuple(c for c in changes or () if c.significance), extraction.not_read)
+        tuple(c for c in changes or () if c.significance), extraction.not_read, against,
+        tuple(_agreement(c, v, extraction.findings) for c, v in zip(headlines, against,
+                                                                    strict=True)),
+        unstated)
 
 
 def wan(amount: Decimal) -> str:
@@ -88,6 +125,26 @@ def headline(change: StatedChange) -> str:
     return text
 
 
+def _verb(change: Decimal) -> str:
+    return "持平" if change == 0 else ("减少" if change < 0 else "增加") + wan(abs(change))
+
+
+def _beside(stated: StatedChange, computed: Decimal | None, agree: str) -> str:
+    """What the two years' tables give for a stated change, and whether they agree."""
+    if computed is None:
+        return ""
+    words = {"一致": "，一致", "四舍五入": "，在四舍五入范围内一致", "不一致": "，不一致（见核对）"}
+    return f"；上年文件表格算得{_verb(computed)}{words.get(agree, '')}"
+
+
+def _unstated(change: Change) -> str:
+    """A headline change of the tables that the narrative does not state."""
+    pct = f"（{signed_pct(change.change_pct)}）" if change.change_pct is not None else ""
+    return (f"{headline_subject(change)}{wan(change.amount_to or Decimal(0))}，较上年"
+            f"{_verb(change.change_wan or Decimal(0))}{pct}"
+            "（上年文件表格算得；说明未见此项陈述）。")
+
+
 def _escape(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -95,16 +152,19 @@ def _escape(text: str) -> str:
 def render(summary: DocumentSummary) -> str:
     """The Markdown report of one document."""
     lines = [f"# {summary.heading}", ""]
+    if summary.headlines or summary.unstated:
+        lines += ["## 要点", ""]
+        lines += [f"- {headline(c)}{_beside(c, v, agree)}。" for c, v, agree in
+                  zip(summary.headlines, summary.computed or [None] * len(summary.headlines),
+                      summary.agree or [""] * len(summary.headlines), strict=True)]
+        lines += [f"- {_unstated(c)}" for c in summary.unstated]
+        lines += ["", "说明部分自述的变化（原文见下）与上年文件表格算出的变化并列；"
+                  "无上年文件时只列自述。", ""]
+    lines += changes_table(summary.changes)
     if summary.not_read:
         lines += ["## 未读取的部分", "", "以下表格或页面未能读取，本文件的数据不含其内容：", ""]
         lines += [f"- {_escape(place(text))}" for text in summary.not_read]
         lines.append("")
-    if summary.headlines:
-        lines += ["## 要点", ""]
-        lines += [f"- {headline(c)}。" for c in summary.headlines]
-        lines += ["", "以上为文件说明部分自述的变化（原文见下）；"
-                  "与上年文件的比对在有上年文件时给出。", ""]
-    lines += changes_table(summary.changes)
     count = {s: sum(1 for f in summary.findings if f.severity == s) for s in SEVERITY_ORDER}
     rounding = f"，仅差四舍五入 {count['rounding']}" if count["rounding"] else ""
     lines += ["## 核对", "",
@@ -144,6 +204,7 @@ def render_json(summary: DocumentSummary) -> str:
 
 
 MAX_ROWS = 60
+WHOLE = {"table_added": "（整表为新版本新增）", "table_removed": "（整表在新版本中删去）"}
 
 
 def changes_table(changes: tuple[Change, ...], limit: int | None = None) -> list[str]:
@@ -152,7 +213,7 @@ def changes_table(changes: tuple[Change, ...], limit: int | None = None) -> list
     limit = MAX_ROWS if limit is None else limit
     lines: list[str] = []
     for kind, title in (("yearly", "与上年文件比较"), ("revision", "与上一版本比较")):
-        chosen = [c for c in changes if (c.kind == "revised") == (kind == "revision")]
+        chosen = [c for c in changes if ("@" in c.from_doc) == (kind == "revision")]
         if not chosen:
             continue
         lines += [f"## {title}（{chosen[0].from_doc}）", "",
@@ -161,7 +222,8 @@ def changes_table(changes: tuple[Change, ...], limit: int | None = None) -> list
                   "| 表 | 行 | 栏目 | 原 | 新 | 增减 | 幅度 | 规则 |",
                   "|---|---|---|---|---|---|---|---|"]
         for c in chosen[:limit]:
-            row = f"{c.row_key} {c.label}" if c.row_key.isdigit() else (c.label or c.row_key)
+            row = WHOLE.get(c.kind) or (f"{c.row_key} {c.label}" if c.row_key.isdigit()
+                                        else (c.label or c.row_key))
             cells = [table_title(c.table), row, column(c.measure), _number(c.amount_from),
                      _number(c.amount_to), _number(c.change_wan),
                      "" if c.change_pct is None else signed_pct(c.change_pct), c.significance]

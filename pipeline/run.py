@@ -145,7 +145,8 @@ def write_reports(root: Path, result: RunResult) -> list[str]:
         doc_id = extraction.source.doc_id
         summary = summarise(
             extraction, [c for c in result.comparisons.changes if c.to_doc == doc_id],
-            [f for f in result.comparisons.findings if f.doc_id == doc_id])
+            [f for f in result.comparisons.findings if f.doc_id == doc_id],
+            result.comparisons.computed)
         markdown = report_path(extraction)
         for path, text in ((markdown, render(summary)), (markdown.with_suffix(".json"),
                                                          render_json(summary))):

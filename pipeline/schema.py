@@ -131,11 +131,14 @@ RESOURCES: dict[str, tuple[str, str, list[str], list[tuple[str, str, str, str]]]
         ("result", S, "结果", "pass 通过 / error 错误 / warning 提示 / rounding 仅差四舍五入"),
         ("location", S, "位置", "原件中的行号或页码"),
     ]),
-    "changes": ("两份文件之间的变化", "同一发布者相邻年度文件逐行比较得到的增减",
+    "changes": ("两份文件之间的变化",
+                "同一发布者相邻年度文件逐行比较得到的增减，以及同一文件新旧版本逐格比较得到的改动",
                 ["from_doc", "to_doc", "table", "side", "row_key", "measure", "kind"], [
         ("publisher_id", S, "发布者编号", "登记表中的发布者编号"),
-        ("from_doc", S, "原文件", "较早的文件（上一年度）"),
-        ("to_doc", S, "新文件", "较新的文件"),
+        ("from_doc", S, "原文件",
+         "较早的文件：上一年度的文件编号；或被新版本取代的版本，写作 文件编号@原件SHA-256前12位"
+         "（见 data/archive/manifest.csv）"),
+        ("to_doc", S, "新文件", "较新的文件（当前版本）"),
         ("table", S, "表", "标准表编号"),
         ("side", S, "收支方", "收支总表的收入方或支出方；其他表为空"),
         ("row_key", S, "行键", "科目编码或行名"),
@@ -146,7 +149,7 @@ RESOURCES: dict[str, tuple[str, str, list[str], list[tuple[str, str, str, str]]]
         ("change_wan", N, "增减额（万元）", "新金额减原金额"),
         ("change_pct", N, "增减幅度（%）", "相对原金额的百分比；原金额为零或为空时为空"),
         ("kind", S, "类型", "added 新增 / removed 删除 / changed 变化 / moved 同一行换了编码 / "
-         "revised 新版本改动 / "
+         "revised 新版本改动 / table_added 新版本新增的表 / table_removed 新版本删去的表 / "
          "restated 新文件对上年数字的重述与原文件不同"),
         ("significance", S, "重要性", "使该变化被列为重要的规则；空为一般变化"),
     ]),
@@ -169,7 +172,7 @@ def resource_descriptor(name: str) -> dict[str, Any]:
     if name == "changes":
         schema["foreignKeys"] = [{"fields": [f], "reference": {"resource": "documents",
                                                                "fields": ["doc_id"]}}
-                                 for f in ("from_doc", "to_doc")]
+                                 for f in ("to_doc",)]  # from_doc may name a revision
     return {"name": name, "path": f"data/{name}.csv", "profile": "tabular-data-resource",
             "title": title, "description": description, "format": "csv", "mediatype": "text/csv",
             "encoding": "utf-8", "schema": schema}

@@ -136,7 +136,16 @@ def test_diff_and_report_between_two_years_of_one_publisher(project):
         ("three_public", "total", "2.14", "“三公”经费"), ("three_public", "reception", "2.14",
                                                       "“三公”经费")}
     significant = json.loads(invoke(*pair, "--format", "json").output)
-    assert len(significant) == result.output.count("“三公”经费 |")
+    assert len(significant) == result.output.count("\n| ") - 1  # the table's rows
+    assert {r["significance"] for r in significant} == {"“三公”经费",
+                                                        "本年文件所述上年数与上年文件不符"}
     assert all(r["significance"] for r in significant)
+    import shutil  # diff reads the package: it needs neither the originals nor the cache
+
+    shutil.rmtree(project / "data/archive")
+    shutil.rmtree(project / ".cache")
+    assert invoke(*pair).output == result.output
     bad = invoke("diff", "nope", "--root", str(project))
+    assert bad.exit_code == 1 and "given: nope" in bad.output
+    bad = invoke("diff", "nope", "changsha-xzspj-2023-budget", "--root", str(project))
     assert bad.exit_code == 1 and "not found: nope" in bad.output

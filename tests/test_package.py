@@ -34,6 +34,27 @@ def test_an_invalid_package_is_not_written_and_the_last_good_one_stays(project):
     assert snapshot(project) == before
 
 
+def test_a_change_from_a_document_the_package_lacks_is_refused(project):
+    from pipeline.run import run
+
+    run(project, fetch=False, say=lambda _: None)
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in (project / "data").glob("*.csv")}
+    before = snapshot(project)
+    assert write(project, texts) == []  # the package as it is passes
+    doc = "changsha-xzspj-2023-budget"
+    row = f"changsha-xzspj,{{}},{doc},summary,,合计,amount,合计,1,2,1,100,revised,新版本改动\n"
+    for named in (f"{doc}@0123456789ab", "changsha-xzspj-2022-budget"):
+        changed = texts | {"changes": texts["changes"] + row.format(named)}
+        if "@" in named:  # a replaced revision of a document of the package
+            assert write(project, changed) == ["data/changes.csv"]
+            continue
+        with pytest.raises(PackageError, match="changes.from_doc names no document: "
+                                               "changsha-xzspj-2022-budget"):
+            write(project, changed)
+    write(project, texts)
+    assert snapshot(project) == before
+
+
 def test_no_float_touches_an_amount_anywhere_in_the_pipeline():
     # performance.py scores row alignments (not amounts) with floats; nothing else may use them
     for path in Path(REPO / "pipeline").rglob("*.py"):

@@ -31,7 +31,7 @@ def test_the_report_renders_exactly():
 
 - 收入10.00万元，较上年减少1.00万元（−9.09%）。
 
-以上为文件说明部分自述的变化（原文见下）；与上年文件的比对在有上年文件时给出。
+说明部分自述的变化（原文见下）与上年文件表格算出的变化并列；无上年文件时只列自述。
 
 ## 核对
 
@@ -65,6 +65,29 @@ def test_the_sample_report_opens_with_the_stated_drop_and_the_three_public_incre
     assert "- “三公”经费18.34万元，较2022年增加2.14万元。" in lines[5:8]
     assert "| 成本指标与预算 | 部门整体支出绩效目标表 | 152003 | 项目支出 | 1955.15 | 3473.12 |" \
         in text
+
+
+def test_headlines_stand_next_to_the_change_the_two_years_tables_give():
+    from pipeline.compare import Change
+    from pipeline.model import Extraction, Source
+    from pipeline.report import summarise
+
+    income, spending = change("收入", D("10.00"), D("-1.00"), None), \
+        change("支出", D("10.00"), D("-2.00"), None)
+    document = Extraction(Source("", "", "p", 2024, "budget", "department", "", 0),
+                          "某局", "", "", stated_changes=(income, spending))
+    refuted = Finding("d", "stated_vs_computed", "error", "", "", "", D("-1.50"), D("-2.00"),
+                      "支出", "line 1")
+    three = Change("p", "p-2023-budget", "d", "three_public", "", "合计", "reception", "合计",
+                   D("5.56"), D("7.70"), D("2.14"), D("38.49"), "changed", "“三公”经费")
+    summary = summarise(document, [three], [refuted],
+                        {("p-2024-budget", "收入", "上年", "line 1"): D("-1.00"),
+                         ("p-2024-budget", "支出", "上年", "line 1"): D("-1.50")})
+    lines = render(summary).splitlines()
+    assert lines[4:7] == [
+        "- 收入10.00万元，较上年减少1.00万元；上年文件表格算得减少1.00万元，一致。",
+        "- 支出10.00万元，较上年减少2.00万元；上年文件表格算得减少1.50万元，不一致（见核对）。",
+        "- 公务接待费7.70万元，较上年增加2.14万元（+38.49%）（上年文件表格算得；说明未见此项陈述）。"]
 
 
 def test_significant_changes_against_last_year_are_tabled():

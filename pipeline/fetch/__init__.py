@@ -14,6 +14,7 @@ from pipeline.extract import EXTRACTORS, HTML, sniff
 from pipeline.fetch import discover
 from pipeline.fetch.http import Client, Fetched, FetchError, Offline, Settings
 from pipeline.model import Source
+from pipeline.revisions import assign_part
 from pipeline.sources import Publisher
 
 __all__ = ["FetchResult", "fetch_publisher", "Settings", "Client"]
@@ -129,7 +130,7 @@ def _store(root: Path, publisher: Publisher, link: discover.Link, fetched: Fetch
                     fetched.headers.get("Last-Modified", ""), publisher.name, publisher.region,
                     part=Path(urlparse(fetched.url).path).name,
                     identified_from="publisher:registry, fiscal_year:listing, kind:listing")
-    stored = archive(root, fetched.content, source)
+    stored = archive(root, fetched.content, assign_part(root, source, fetched.content))
     if stored.sha256 in before:
         result.unchanged.append(fetched.url)
     elif known_urls:

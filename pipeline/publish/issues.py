@@ -47,7 +47,7 @@ def change_posts(result: RunResult, base_url: str = "") -> list[Post]:
         source = extraction.source
         changes = [c for c in result.comparisons.changes if c.to_doc == source.doc_id]
         findings = [f for f in result.comparisons.findings if f.doc_id == source.doc_id]
-        summary = summarise(extraction, changes, findings)
+        summary = summarise(extraction, changes, findings, result.comparisons.computed)
         if not (summary.changes or summary.headlines or
                 any(f.severity != "rounding" for f in summary.findings)):
             continue
