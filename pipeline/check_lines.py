@@ -24,11 +24,14 @@ _LEVEL = re.compile(r"((?:[^（(]|[（(](?!类|款|项)[^）)]{1,4}[）)])+?)[�
 _CODE = re.compile(r"[（(](\d{3,7})[）)]$")
 
 
+_NUMBERED = re.compile(  # 1. / 1、 / 三、 / （一） before a line's name
+    r"^(?:\d+[．.、]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）])")
+
+
 def line_name(text: str) -> str:
     """A line's name as compared: no spaces, one kind of bracket, no trailing 支出."""
     text = "".join(text.split()).replace("(", "（").replace(")", "）")
-    return re.sub(r"^(?:\d+[．.、]|[（(][一二三四五六七八九十\d]+[)）])", "", text) \
-        .removesuffix("支出")
+    return _NUMBERED.sub("", text).removesuffix("支出")
 
 
 def _same(label: str, name: str) -> bool:

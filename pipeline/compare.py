@@ -19,6 +19,7 @@ Key = tuple[str, str, str, str]
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
+SUMMARIES = ("summary", "appropriation_summary")  # the 收支总表 and 财政拨款收支总表
 REVISED = "新版本改动"  # the significance of every difference between revisions
 RESTATED = "本年文件所述上年数与上年文件不符"
 
@@ -151,19 +152,25 @@ def aligned(old: tuple[LineItem, ...] | list[LineItem], new: tuple[LineItem, ...
     for the same name in the same table (公共安全支出 | 204). A line whose table, row and
     column are found once in each year meets itself under whatever side the template's
     layout named (income | side). One column is 金额 (amount) in one template and 合计 (total)
-    in another."""
+    in another; a basic-spending table's 基本支出 column is its 合计 in a year that prints no
+    合计 (templates.toml [alignment])."""
+    whole = templates()["alignment"]["whole"]
+    totalled = [{i.table for i in items if i.measure in ("total", "amount")}
+                for items in (old, new)]
     uncoded = {i.table for i in [*old, *new] if not i.code}
     code_of: dict[tuple[str, str], str] = {}
     for item in [*old, *new]:
         if item.code and item.table in uncoded and item.row_key.split("#")[0] == item.code:
             code_of.setdefault((item.table, line_name(item.label)), item.row_key)
 
-    def key(item: LineItem) -> Key:
+    def key(item: LineItem, year: int) -> Key:
         row = item.row_key if item.code else code_of.get((item.table, line_name(item.label)),
                                                           item.row_key)
-        return (item.table, item.side, row, "total" if item.measure == "amount" else item.measure)
+        total = item.measure == "amount" or (item.table not in totalled[year] and
+                                             whole.get(item.table) == item.measure)
+        return (item.table, item.side, row, "total" if total else item.measure)
 
-    before, after = {key(i): i for i in old}, {key(i): i for i in new}
+    before, after = {key(i, 0): i for i in old}, {key(i, 1): i for i in new}
     sides: dict[tuple[str, str, str], list[list[Key]]] = {}
     for n, keys in enumerate((before.keys() - after.keys(), after.keys() - before.keys())):
         for k in keys:
@@ -172,6 +179,17 @@ def aligned(old: tuple[LineItem, ...] | list[LineItem], new: tuple[LineItem, ...
                            if len(pair[0]) == len(pair[1]) == 1 and pair[0] != pair[1]):
         before[now] = before.pop(was)
     return before, after
+
+
+def alignment(old: Extraction, new: Extraction) -> tuple[int, int]:
+    """(lines that met themselves, lines in all) over the columns both years print: a line of
+    one year only is a line added or discontinued, or one alignment missed."""
+    before, after = aligned(old.line_items, new.line_items)
+    moved = _moved(dict(before), dict(after))
+    common = {(k[0], k[3]) for k in before} & {(k[0], k[3]) for k in after}
+    keys = {k for k in before.keys() | after.keys() if (k[0], k[3]) in common}
+    met = {k for k in keys if k in before and k in after} | set(moved.values())
+    return len(met), len(keys - set(moved))
 
 
 def stated_against_computed(old: Extraction, new: Extraction) -> tuple[list[Finding], int]:
@@ -198,12 +216,16 @@ def computed_changes(old: Extraction, new: Extraction) -> tuple[
         pair = next(((r, a, b) for r in refs.get(change.subject, []) if not r.startswith("+")
                      and (a := then.value(r)) is not None and (b := now.value(r)) is not None),
                     None)
-        if pair is None:
-            pair = _line_pair(then, now, change.subject)
+        pair = pair or _line_pair(then, now, change.subject) or \
+            _row_pair(then, now, change.subject)
+        new_line = pair is None
+        pair = pair or _new_line(then, now, change.subject)
         if pair is None:
             continue
         ref, a, b = pair
         computed = printed_as(b - a, change.change_wan)
+        if new_line and computed != change.change_wan:
+            continue  # a line absent last year may have been printed under another code
         computed_by[(change.subject, change.compared_to, change.location)] = b - a
         if computed != change.change_wan:
             table, key, measure = ref.split(":")
@@ -227,6 +249,33 @@ def _line_pair(then: Checker, now: Checker, subject: str
         was = old.get((new.table, new.measure))
         if certain and was is not None:
             return f"{new.table}:{new.row_key}:{new.measure}", was.amount_wan, new.amount_wan
+    return None
+
+
+def _row_pair(then: Checker, now: Checker, subject: str
+              ) -> tuple[str, Decimal, Decimal] | None:
+    """A row of the 收支总表 the statement names by its printed name (三、单位预留机动经费),
+    once in each year's table: (ref, last year's, this year's)."""
+    name = line_name(subject)
+    for table in SUMMARIES:
+        rows = [[i for i in c.items if i.table == table and i.measure in ("amount", "total")
+                 and line_name(i.label) == name] for c in (then, now)]
+        if all(len(r) == 1 for r in rows) and rows[0][0].side == rows[1][0].side:
+            was, row = rows[0][0], rows[1][0]
+            return f"{table}/{row.side}:{row.row_key}:{row.measure}", was.amount_wan, \
+                row.amount_wan
+    return None
+
+
+def _new_line(then: Checker, now: Checker, subject: str
+              ) -> tuple[str, Decimal, Decimal] | None:
+    """A line named for certain this year that last year's same table and column, which
+    were read, do not print: last year's budget had 0 on it. It can only confirm."""
+    old = {(r.table, r.measure) for r, _ in line_rows(then, subject)}
+    for row, certain in line_rows(now, subject):
+        if certain and (row.table, row.measure) not in old and \
+                (row.table, row.measure) in then.measures:
+            return f"{row.table}:{row.row_key}:{row.measure}", ZERO, row.amount_wan
     return None
 
 

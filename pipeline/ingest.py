@@ -189,7 +189,7 @@ def ingest(paths: list[Path], out: Path, given: Overrides = Overrides(),
         # files given later are later revisions; one file is compared with those before it
         source = replace(source, retrieved_at=_stamp(start + timedelta(seconds=order)))
         stored = archive(out, data, assign_part(out, source, data, given.part))
-        revision = "" if stored.part == path.name else f"，为“{stored.part}”的新版本"
+        revision = "" if stored.part == path.name else f", a new revision of {stored.part}"
         say(f"ingest {path}: {stored.doc_id} ({stored.path}{revision})")
     result = run(out, fetch=False, say=say)
     result.rejected.update(rejected)
