@@ -158,7 +158,7 @@ def _top_rows(items: list[LineItem]) -> list[LineItem]:
                                         for c in codes)]
 
 
-def _formula(text: str) -> tuple[str, list[str]]:
+def formula_terms(text: str) -> tuple[str, list[str]]:
     left, right = text.split("=")
     return left.strip(), [p.strip() for p in right.split("+")]
 
@@ -180,7 +180,7 @@ def column_identities(c: Checker) -> None:
     """Per row: total = basic + project and the like (templates.toml [identities])."""
     for table, formulas in templates()["identities"].items():
         for formula in formulas:
-            total, parts = _formula(formula)
+            total, parts = formula_terms(formula)
             if not _covers(c, table, total, parts):
                 continue
             if any((table, p) not in c.within for p in parts if (table, p) in c.measures):

@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from deepdiff import DeepDiff
 
-from pipeline.check import Checker, printed_as
+from pipeline.check import Checker, formula_terms, printed_as
 from pipeline.check_lines import line_name, line_rows
 from pipeline.model import Extraction, Finding, LineItem, StatedChange
 from pipeline.recognise import templates
@@ -213,19 +213,22 @@ def computed_changes(old: Extraction, new: Extraction) -> tuple[
     for change in new.stated_changes:
         if change.change_wan is None or not _against_budget(change, old.source.fiscal_year):
             continue
-        pair = next(((r, a, b) for r in refs.get(change.subject, []) if not r.startswith("+")
-                     and (a := then.value(r)) is not None and (b := now.value(r)) is not None),
-                    None)
+        named = [r for r in refs.get(change.subject, []) if not r.startswith("+")]
+        pair = next(((r, a, b) for r in named if (a := then.value(r)) is not None
+                     and (b := now.value(r)) is not None), None)
         pair = pair or _line_pair(then, now, change.subject) or \
             _row_pair(then, now, change.subject)
-        new_line = pair is None
-        pair = pair or _new_line(then, now, change.subject)
+        inferred = pair is None
+        pair = pair or _new_line(then, now, change.subject) or next(
+            ((r, a, b) for r in named if (a := _derived(then, r)) is not None
+             and (b := _derived(now, r)) is not None), None)
         if pair is None:
             continue
         ref, a, b = pair
         computed = printed_as(b - a, change.change_wan)
-        if new_line and computed != change.change_wan:
-            continue  # a line absent last year may have been printed under another code
+        if inferred and computed != change.change_wan:
+            continue  # a figure not printed as such (a line absent last year may have been
+            # printed under another code; a column derived from its identity) only confirms
         computed_by[(change.subject, change.compared_to, change.location)] = b - a
         if computed != change.change_wan:
             table, key, measure = ref.split(":")
@@ -276,6 +279,22 @@ def _new_line(then: Checker, now: Checker, subject: str
         if certain and (row.table, row.measure) not in old and \
                 (row.table, row.measure) in then.measures:
             return f"{row.table}:{row.row_key}:{row.measure}", ZERO, row.amount_wan
+    return None
+
+
+def _derived(c: Checker, ref: str) -> Decimal | None:
+    """A column the table does not print, from the table's identity that names it as a part
+    (templates.toml [identities]): the whole less the other parts, all printed
+    (公务用车购置费 = 公务用车购置及运行费 − 公务用车运行费)."""
+    value = c.value(ref)
+    if value is not None:
+        return value
+    table_side, key, measure = ref.split(":")
+    for formula in templates()["identities"].get(table_side.split("/")[0], []):
+        whole, parts = formula_terms(formula)
+        printed = [c.value(f"{table_side}:{key}:{m}") for m in [whole] + parts if m != measure]
+        if measure in parts and all(v is not None for v in printed):
+            return printed[0] - sum(printed[1:], ZERO)
     return None
 
 
