@@ -182,7 +182,8 @@ def diff_command(documents: tuple[str, ...], root: Path, publisher: str,
                         if v is not None))
     shown = sorted((c for c in changes if show_all or c.significance), key=size, reverse=True)
     if form == "md":
-        table = "\n".join(changes_table(tuple(shown), len(shown) if show_all else None))
+        table = "\n".join(changes_table(tuple(shown), len(shown) if show_all else None,
+                                         "与较早文件比较"))
         if show_all and sys.stdout.isatty():
             click.echo_via_pager(table)
         else:

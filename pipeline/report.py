@@ -57,7 +57,10 @@ def headline_subject(change: Change) -> str:
             else "支出"
     if change.significance == "机关运行经费":
         return "机关运行经费"
-    return "“三公”经费" if change.measure in ("total", "amount") else column(change.measure)
+    if change.measure in ("total", "amount"):
+        return "“三公”经费"
+    name = column(change.measure)
+    return name if name not in ("合计", "总计") else f"{table_title(change.table)}“{name}”栏"
 
 
 def _agreement(stated: StatedChange, computed: Decimal | None, findings: tuple[Finding, ...]
@@ -207,12 +210,13 @@ MAX_ROWS = 60
 WHOLE = {"table_added": "（整表为新版本新增）", "table_removed": "（整表在新版本中删去）"}
 
 
-def changes_table(changes: tuple[Change, ...], limit: int | None = None) -> list[str]:
-    """The significant changes against the previous year and the previous revision; at
-    most `limit` rows of each (MAX_ROWS by default)."""
+def changes_table(changes: tuple[Change, ...], limit: int | None = None,
+                  yearly: str = "与上年文件比较") -> list[str]:
+    """The significant changes against the previous year (or the document `yearly` names)
+    and the previous revision; at most `limit` rows of each (MAX_ROWS by default)."""
     limit = MAX_ROWS if limit is None else limit
     lines: list[str] = []
-    for kind, title in (("yearly", "与上年文件比较"), ("revision", "与上一版本比较")):
+    for kind, title in (("yearly", yearly), ("revision", "与上一版本比较")):
         chosen = [c for c in changes if ("@" in c.from_doc) == (kind == "revision")]
         if not chosen:
             continue

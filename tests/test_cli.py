@@ -115,7 +115,7 @@ def test_diff_and_report_between_two_years_of_one_publisher(project):
     result = invoke("diff", "--publisher", "changsha-xzspj", "--years", "2022", "2023",
                     "--root", str(project))
     assert result.exit_code == 0, result.output
-    assert "## 与上年文件比较（changsha-xzspj-2022-budget）" in result.output
+    assert "## 与较早文件比较（changsha-xzspj-2022-budget）" in result.output
     assert "| 一般公共预算“三公”经费支出表 | 合计 | 合计 | 16.20 | 18.34 | 2.14 | +13.21% | “三公”经费 |" \
         in result.output
     report = (project / "reports/changsha-xzspj/2023-budget.md").read_text(encoding="utf-8")

@@ -74,6 +74,23 @@ def test_the_revision_replaces_its_part_and_is_reported_under_its_own_heading(co
     assert "（整表在新版本中删去）" in section and "新版本改动" in section
 
 
+def test_diff_lists_a_revisions_changes_from_the_package(corrected):
+    import json
+
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    out, *_ = corrected
+    first = min(load_manifest(out), key=lambda s: s.retrieved_at)
+    result = CliRunner().invoke(main, ["diff", f"{first.doc_id}@{first.sha256[:12]}",
+                                       first.doc_id, "--all", "--format", "json", "--root",
+                                       str(out)])
+    assert result.exit_code == 0, result.output
+    assert [(r["table"], r["kind"]) for r in json.loads(result.output)] == [
+        ("general_budget_expenditure", "revised"), ("three_public", "table_removed")]
+
+
 def test_the_same_file_given_again_changes_nothing(corrected):
     out, second, *_ = corrected
     manifest = (out / "data/archive/manifest.csv").read_bytes()
