@@ -11,6 +11,7 @@ import tempfile
 from dataclasses import asdict, fields
 from pathlib import Path
 
+from pipeline.errors import ConfigError
 from pipeline.model import Source
 
 MANIFEST = Path("data/archive/manifest.csv")
@@ -50,12 +51,28 @@ def load_manifest(root: Path) -> list[Source]:
     if path in _read and _read[path][0] == stamp:
         return list(_read[path][1])
     with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    sources = [Source(**{**{k: v or "" for k, v in row.items() if k in COLUMNS},
-                         "fiscal_year": int(row["fiscal_year"]), "bytes": int(row["bytes"])})
-               for row in rows]
+        reader = csv.DictReader(handle)
+        lacking = [c for c in ("sha256", "path", "publisher_id", "fiscal_year", "kind", "scope",
+                               "media_type", "bytes") if c not in (reader.fieldnames or [])]
+        if lacking:
+            raise ConfigError(f"{MANIFEST}: the header lacks {', '.join(lacking)}")
+        sources = [_source(row, reader.line_num) for row in reader]
     _read[path] = (stamp, sources)
     return list(sources)
+
+
+def _source(row: dict[str, str | None], line: int) -> Source:
+    """One manifest row; a row that cannot be read names its line and field."""
+    numbers = {}
+    for name in ("fiscal_year", "bytes"):
+        text = row.get(name) or ""
+        if not text.isdigit():
+            raise ConfigError(f"{MANIFEST} line {line}: {name} {text!r} is not a whole number; "
+                              "correct the row or restore the file from git")
+        numbers[name] = int(text)
+    if None in row or any(row.get(c) is None for c in COLUMNS if c in row):
+        raise ConfigError(f"{MANIFEST} line {line}: the row has the wrong number of fields")
+    return Source(**{**{k: v or "" for k, v in row.items() if k in COLUMNS}, **numbers})
 
 
 def save_manifest(root: Path, sources: list[Source]) -> None:

@@ -17,22 +17,24 @@ from typing import Any
 import click
 from rich.progress import Progress
 
-from pipeline import __version__, diff
+from pipeline import __version__, diff, outcome
 from pipeline.commit import commit_data
 from pipeline.compare import Change
-from pipeline.errors import BudgetWatchError
+from pipeline.errors import FAILED, PARTIAL, BudgetWatchError, ConfigError
 from pipeline.ingest import Overrides, ingest
 from pipeline.package import DESCRIPTOR, report_errors, validate
 from pipeline.publish.export import export
 from pipeline.publish.github import GitHub
-from pipeline.publish.issues import publish, release_plan
+from pipeline.publish.issues import publish, release_plan, repository_files
 from pipeline.report import changes_table, report_path
 from pipeline.run import REGISTRY, RunResult, compared, fetch_all, run, write_reports
 from pipeline.sources import load_registry
 
 
 def clean_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Project errors become one message on stderr and exit code 1, never a traceback."""
+    """Project errors become one message on stderr and their exit status (pipeline.errors);
+    anything else is an internal failure, exit 3, its traceback shown only when
+    BUDGETWATCH_DEBUG is set."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -40,7 +42,13 @@ def clean_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             return command(*args, **kwargs)
         except BudgetWatchError as error:
             click.echo(f"error: {error}", err=True)
-            sys.exit(1)
+            sys.exit(error.exit_code)
+        except Exception as error:  # a bug or the machine: one line, and the run fails
+            if os.environ.get("BUDGETWATCH_DEBUG"):
+                raise
+            click.echo(f"error: internal failure ({type(error).__name__}: {error}); set "
+                       "BUDGETWATCH_DEBUG=1 for the traceback", err=True)
+            sys.exit(FAILED)
 
     return wrapper
 
@@ -68,8 +76,7 @@ def run_command(root: Path, offline: bool, commit: bool) -> None:
     if commit:
         sha = commit_data(root, result)
         click.echo(f"commit: {sha[:12]}" if sha else "commit: nothing changed")
-    if result.rejected:
-        sys.exit(1)
+    sys.exit(result.exit_status())
 
 
 def print_summary(result: RunResult) -> None:
@@ -99,7 +106,7 @@ def fetch_command(root: Path, sources: tuple[str, ...], years: tuple[int, ...]) 
     publishers = load_registry(root / REGISTRY)
     unknown = [s for s in sources if s not in publishers]
     if unknown:
-        raise BudgetWatchError(f"unknown publisher {', '.join(unknown)} (known: "
+        raise ConfigError(f"unknown publisher {', '.join(unknown)} (known: "
                                f"{', '.join(sorted(publishers))})")
     chosen = {k: v for k, v in publishers.items() if not sources or k in sources}
     with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
@@ -112,7 +119,7 @@ def fetch_command(root: Path, sources: tuple[str, ...], years: tuple[int, ...]) 
             progress.advance(task)
     report_fetch(results)
     if any(r.failed for r in results):
-        sys.exit(1)
+        sys.exit(PARTIAL)
 
 
 def report_fetch(results: list) -> None:
@@ -151,8 +158,7 @@ def ingest_command(paths: tuple[Path, ...], out: Path, publisher_id: str, publis
     given = Overrides(publisher_id, publisher_name, year, kind or "", scope or "", part)
     result = ingest(list(paths), out, given, say=click.echo)
     print_summary(result)
-    if result.rejected:
-        sys.exit(1)
+    sys.exit(result.exit_status())
 
 
 @main.command("diff")
@@ -172,7 +178,7 @@ def diff_command(documents: tuple[str, ...], root: Path, publisher: str,
     if publisher and years:
         documents = diff.documents(root, publisher, years)
     if len(documents) != 2:
-        raise BudgetWatchError("diff needs two documents of the package (doc ids, or "
+        raise ConfigError("diff needs two documents of the package (doc ids, or "
                                "--publisher ID --years Y1 Y2); given: "
                                + (", ".join(documents) or "(none)"))
     changes = diff.between(root, *documents)
@@ -224,24 +230,23 @@ def export_command(root: Path, out: Path) -> None:
 @ROOT
 @click.option("--dry-run", "dry_run", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Write the issues it would post into this folder instead.")
-@click.option("--offline", is_flag=True, help="Do not try to fetch before building.")
 @click.option("--release", "release_zip", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="Also publish this zip (from `export`) as a GitHub Release.")
 @clean_errors
-def publish_command(root: Path, dry_run: Path | None, offline: bool,
-                    release_zip: Path | None) -> None:
-    """Post change summaries and the health issue to GitHub (GITHUB_API_URL,
-    GITHUB_REPOSITORY, GITHUB_TOKEN), updating issues rather than duplicating them."""
-    result = run(root, fetch=not offline, say=click.echo)
+def publish_command(root: Path, dry_run: Path | None, release_zip: Path | None) -> None:
+    """Post the last run's change summaries and health issue to GitHub (GITHUB_API_URL,
+    GITHUB_REPOSITORY, GITHUB_TOKEN), updating issues rather than duplicating them. It reads
+    the run's record (.cache/outcome.json) and runs nothing again."""
+    result = outcome.load(root)
     github = None
     if dry_run is None:
         env = {k: os.environ.get(k, "") for k in ("GITHUB_API_URL", "GITHUB_REPOSITORY",
                                                   "GITHUB_TOKEN")}
         missing = [k for k, v in env.items() if not v]
         if missing:
-            raise BudgetWatchError(f"publish needs {', '.join(missing)} (or --dry-run DIR)")
+            raise ConfigError(f"publish needs {', '.join(missing)} (or --dry-run DIR)")
         github = GitHub(env["GITHUB_API_URL"], env["GITHUB_REPOSITORY"], env["GITHUB_TOKEN"])
-    for line in publish(result, github, dry_run):
+    for line in publish(result, github, dry_run, repository_files(root, dict(os.environ))):
         click.echo(line)
     if release_zip is not None:
         plan = release_plan(root, release_zip, result)
@@ -262,7 +267,7 @@ def publish_command(root: Path, dry_run: Path | None, offline: bool,
 def validate_command(descriptor: Path) -> None:
     """Validate a data package with frictionless; exit 1 when it is invalid."""
     if not descriptor.exists():
-        raise BudgetWatchError(f"{descriptor}: no such file")
+        raise ConfigError(f"{descriptor}: no such file")
     report = validate(descriptor)
     rows = sum(task.stats.get("rows") or 0 for task in report.tasks)
     if report.valid:

@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from pipeline.compare import Change, year_on_year
-from pipeline.errors import BudgetWatchError
+from pipeline.errors import ConfigError
 from pipeline.model import Extraction, LineItem, Source
 
 _AMOUNTS = {"amount_from", "amount_to", "change_wan", "change_pct"}
@@ -19,7 +19,7 @@ _AMOUNTS = {"amount_from", "amount_to", "change_wan", "change_pct"}
 def _rows(root: Path, name: str) -> list[dict[str, str]]:
     path = root / "data" / f"{name}.csv"
     if not path.exists():
-        raise BudgetWatchError(f"{path}: no data package here (run `budgetwatch run` first)")
+        raise ConfigError(f"{path}: no data package here (run `budgetwatch run` first)")
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
@@ -54,7 +54,7 @@ def between(root: Path, old: str, new: str) -> list[Change]:
     known = {d["doc_id"]: d for d in _rows(root, "documents")}
     missing = [d for d in (old, new) if d not in known]
     if missing:
-        raise BudgetWatchError("diff needs two documents of the package (doc ids, or "
+        raise ConfigError("diff needs two documents of the package (doc ids, or "
                                "--publisher ID --years Y1 Y2); not found: " + ", ".join(missing))
     items = _rows(root, "line_items")
     return year_on_year(_document(root, old, known, items), _document(root, new, known, items))

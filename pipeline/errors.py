@@ -1,10 +1,26 @@
-"""The project's own exceptions: transient ones may be retried, terminal ones may not."""
+"""The project's own exceptions: transient ones may be retried, terminal ones may not. Each
+carries the exit status the CLI gives it (README, "Exit status"):
+
+0  all well;
+1  done, but some documents were rejected or read in part, or some sources failed;
+2  usage or configuration error: nothing was done;
+3  the run itself failed (the package did not validate, git failed, an internal error)."""
 
 from __future__ import annotations
 
+OK, PARTIAL, USAGE, FAILED = 0, 1, 2, 3
+
 
 class BudgetWatchError(Exception):
-    """Base class; the CLI turns these into one clean message and exit code 1."""
+    """Base class; the CLI turns these into one clean message and `exit_code`."""
+
+    exit_code = FAILED
+
+
+class ConfigError(BudgetWatchError):
+    """A command, option, file of configuration or the manifest is wrong: nothing was done."""
+
+    exit_code = USAGE
 
 
 class TransientError(BudgetWatchError):
@@ -15,7 +31,7 @@ class TerminalError(BudgetWatchError):
     """Retrying will not help until someone changes the input or the configuration."""
 
 
-class RegistryError(TerminalError):
+class RegistryError(TerminalError, ConfigError):
     """The publisher registry is invalid; `problems` lists every problem found."""
 
     def __init__(self, path: str, problems: list[str]):
@@ -26,6 +42,8 @@ class RegistryError(TerminalError):
 
 class DocumentError(TerminalError):
     """A document cannot be used; `problems` names each place that is wrong."""
+
+    exit_code = PARTIAL
 
     def __init__(self, document: str, problems: list[str]):
         self.document = document

@@ -193,6 +193,7 @@ def ingest(paths: list[Path], out: Path, given: Overrides = Overrides(),
         say(f"ingest {path}: {stored.doc_id} ({stored.path}{revision})")
     result = run(out, fetch=False, say=say)
     result.rejected.update(rejected)
+    result.asked = {source.doc_id for _, _, source in sources} | set(rejected)
     return result
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import quote
 
 from pipeline.compare import Change
 from pipeline.model import Extraction, Finding, StatedChange
@@ -148,16 +150,35 @@ def _unstated(change: Change) -> str:
             "（上年文件表格算得；说明未见此项陈述）。")
 
 
+_AUTOLINK = re.compile(r"(?i)(://|www\.|javascript:|mailto:|#(?=\d))")
+
+
+def inert(text: str) -> str:
+    """Text from a document as Markdown that only shows it: no HTML, no mention, no link of
+    any kind (inline, reference-style, bare URL, issue number), no image."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = text.replace("@", "@\u200b").replace("[", "\\[").replace("]", "\\]")
+    return _AUTOLINK.sub(lambda m: m.group(1)[0] + "\u200b" + m.group(1)[1:], text)
+
+
 def _escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Document text in a Markdown line or table cell."""
+    return inert(text).replace("|", "\\|").replace("\n", " ")
 
 
-def render(summary: DocumentSummary) -> str:
-    """The Markdown report of one document."""
-    lines = [f"# {summary.heading}", ""]
+def code(text: str) -> str:
+    """Text shown as it is, never linked or formatted: a code span."""
+    return "`" + text.replace("`", "'") + "`"
+
+
+def render(summary: DocumentSummary, files: str = "../..") -> str:
+    """The Markdown report of one document; `files` is where links to the repository's files
+    start (the report's folder by default; an absolute URL in an issue body). Every text from
+    the document is inert."""
+    lines = [f"# {_escape(summary.heading)}", ""]
     if summary.headlines or summary.unstated:
         lines += ["## 要点", ""]
-        lines += [f"- {headline(c)}{_beside(c, v, agree)}。" for c, v, agree in
+        lines += [f"- {_escape(headline(c))}{_beside(c, v, agree)}。" for c, v, agree in
                   zip(summary.headlines, summary.computed or [None] * len(summary.headlines),
                       summary.agree or [""] * len(summary.headlines), strict=True)]
         lines += [f"- {_unstated(c)}" for c in summary.unstated]
@@ -186,14 +207,15 @@ def render(summary: DocumentSummary) -> str:
         lines.append("")
     if summary.headlines:
         lines += ["## 原文", ""]
-        lines += [f"- {c.subject}（{place(c.location)}）：“{c.quote}”" for c in summary.headlines]
+        lines += [f"- {_escape(c.subject)}（{place(c.location)}）：“{_escape(c.quote)}”"
+                  for c in summary.headlines]
         lines.append("")
     counts = "，".join(f"{name} {n}" for name, n in summary.counts)
     lines += ["## 来源", "",
-              f"- 文件：{summary.title}（`{summary.doc_id}`）",
-              f"- 原件：[{summary.archive_path}](../../{summary.archive_path})，"
+              f"- 文件：{_escape(summary.title)}（{code(summary.doc_id)}）",
+              f"- 原件：[{_escape(summary.archive_path)}]({files}/{quote(summary.archive_path)})，"
               f"sha256 `{summary.sha256}`",
-              f"- 来源地址：{summary.source_url or '未记录'}",
+              f"- 来源地址：{code(summary.source_url) if summary.source_url else '未记录'}",
               f"- 提取：{counts}", ""]
     return "\n".join(lines)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from pipeline import cache
 from pipeline.archive import current, load_manifest, previous_revision, write_atomic
 from pipeline.compare import Change, computed_changes, pairs, revision, year_on_year
-from pipeline.errors import DocumentError
+from pipeline.errors import OK, PARTIAL, DocumentError
 from pipeline.fetch import FetchResult, Settings, fetch_publisher
 from pipeline.model import Extraction, Finding
 from pipeline.package import merge, read_rows, write
@@ -57,6 +57,18 @@ class RunResult:
     rejected: dict[str, DocumentError] = field(default_factory=dict)
     changed: list[str] = field(default_factory=list)
     comparisons: Comparisons = field(default_factory=Comparisons)
+    asked: set[str] | None = None  # the documents (and files) a command was asked about
+
+    def exit_status(self) -> int:
+        """PARTIAL when a document asked about was rejected or read in part, or a source
+        failed; else OK (pipeline.errors)."""
+        def mine(key: str) -> bool:
+            return self.asked is None or key in self.asked
+        troubled = [k for k in self.rejected if mine(k)] + [
+            e.source.doc_id for e in self.extractions
+            if e.status == "partial" and mine(e.source.doc_id)]
+        failed = any(r.failed and not r.offline for r in self.fetched)  # no network is no failure
+        return PARTIAL if troubled or failed else OK
 
 
 def _publisher(publishers: dict[str, Publisher], publisher_id: str) -> Publisher:
@@ -124,6 +136,9 @@ def run(root: Path, fetch: bool = True, say: Callable[[str], None] = print) -> R
     result.changed = write(root, merge(result.extractions, kept, extra,
                                        result.comparisons.computed))
     result.changed += write_reports(root, result)
+    from pipeline import outcome  # it summarises as the reports do: imported once needed
+
+    outcome.save(root, outcome.Outcome.of(result))
     return result
 
 

@@ -6,8 +6,10 @@ from github_standin import REPO, TOKEN, GitHubStandIn
 
 from pipeline.cli import main
 from pipeline.errors import DocumentError
+from pipeline.outcome import Outcome
 from pipeline.publish.github import GitHub
-from pipeline.publish.issues import MAX_BODY, publish, safe
+from pipeline.publish.issues import MAX_BODY, publish
+from pipeline.report import inert
 from pipeline.run import run
 
 
@@ -23,14 +25,14 @@ def client(stand_in, token=TOKEN):
 
 def test_first_run_opens_a_second_identical_run_changes_nothing(project, github):
     result = run(project, fetch=False, say=lambda _: None)
-    assert publish(result, client(github)) == [
+    assert publish(Outcome.of(result), client(github)) == [
         "issue #1 opened: 长沙市行政审批服务局 2023年部门预算：变化与核对"]
     issue = github.issues[1]
     assert "<!-- budget-watch:changes:changsha-xzspj:2023:budget -->" in issue["body"]
     assert "收入5073.08万元，较上年减少199.05万元（−3.78%）" in issue["body"]
     assert issue["labels"] == ["budget-watch", "changes", "budget"]
     writes = len([m for m, _ in github.log if m != "GET"])
-    assert publish(result, client(github)) == ["issue #1 unchanged: 长沙市行政审批服务局 "
+    assert publish(Outcome.of(result), client(github)) == ["issue #1 unchanged: 长沙市行政审批服务局 "
                                                "2023年部门预算：变化与核对"]
     assert len([m for m, _ in github.log if m != "GET"]) == writes  # nothing was posted
     assert github.errors == [] and len(github.issues) == 1
@@ -40,10 +42,10 @@ def test_a_revised_document_updates_the_same_issue_with_a_comment(project, githu
     import dataclasses
 
     result = run(project, fetch=False, say=lambda _: None)
-    publish(result, client(github))
+    publish(Outcome.of(result), client(github))
     revised = dataclasses.replace(result.extractions[0], findings=())  # a revision's new text
     result.extractions[0] = revised
-    assert publish(result, client(github))[0].startswith("issue #1 updated")
+    assert publish(Outcome.of(result), client(github))[0].startswith("issue #1 updated")
     assert len(github.issues) == 1 and github.comments[1] == ["数据已更新，见正文。"]
     assert "成本指标与预算" not in github.issues[1]["body"]
 
@@ -54,37 +56,38 @@ def test_a_fetch_failure_opens_the_health_issue_and_recovery_closes_it(project, 
 
     result.fetched = [FetchResult("putuo-wanli", failed=["https://www.shpt.gov.cn/x: HTTP 503"])]
     result.rejected["x-2023-budget"] = DocumentError("x.pdf", ["encrypted (password protected)"])
-    lines = publish(result, client(github))
+    lines = publish(Outcome.of(result), client(github))
     assert "issue #2 opened: Budget Watch：数据源或文件有问题" in lines
     body = github.issues[2]["body"]
     assert "x-2023-budget: encrypted (password protected)" in body
-    assert "putuo-wanli: https://www.shpt.gov.cn/x: HTTP 503" in body
+    assert "putuo-wanli: `https://www.shpt.gov.cn/x: HTTP 503`" in body  # shown, not linked
     result.rejected.clear()
     result.fetched = [FetchResult("putuo-wanli")]
-    assert "issue #2 closed: health" in publish(result, client(github))
+    assert "issue #2 closed: health" in publish(Outcome.of(result), client(github))
     assert github.issues[2]["state"] == "closed"
 
 
 def test_rate_limits_are_waited_out_and_5xx_retried(project, github):
     result = run(project, fetch=False, say=lambda _: None)
     github.faults = ["429", "503", "403"]
-    assert publish(result, client(github))[0].startswith("issue #1 opened")
+    assert publish(Outcome.of(result), client(github))[0].startswith("issue #1 opened")
     assert github.faults == []
 
 
 def test_a_refused_token_ends_with_a_clear_message_that_does_not_show_it(project, github):
-    result = CliRunner().invoke(main, ["publish", "--offline", "--root", str(project)],
+    run(project, fetch=False, say=lambda _: None)
+    result = CliRunner().invoke(main, ["publish", "--root", str(project)],
                                 env={"GITHUB_API_URL": github.url, "GITHUB_REPOSITORY": REPO,
                                      "GITHUB_TOKEN": "wrong-secret"})
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a configuration error
     assert "GitHub refused the token (401)" in result.output
     assert "wrong-secret" not in result.output
 
 
 def test_the_dry_run_writes_what_it_would_post(project, tmp_path):
     out = tmp_path / "dry"
-    result = CliRunner().invoke(main, ["publish", "--offline", "--root", str(project),
-                                       "--dry-run", str(out)])
+    run(project, fetch=False, say=lambda _: None)
+    result = CliRunner().invoke(main, ["publish", "--root", str(project), "--dry-run", str(out)])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == ["000-changes-changsha-xzspj-2023-budget.json",
                                                      "001-health.json"]
@@ -92,11 +95,15 @@ def test_the_dry_run_writes_what_it_would_post(project, tmp_path):
 
 def test_hostile_document_text_is_made_inert():
     hostile = "@everyone <script>alert(1)</script> ![x](http://evil.example/a.png) " \
-              "[点我](javascript:alert(1))" + "长" * 100_000
-    text = safe(hostile)
+              "[点我](javascript:alert(1)) 详见 http://example.invalid/x 或 www.example.invalid " \
+              "[x][1]\n[1]: http://example.invalid/ref #12" + "长" * 100_000
+    text = inert(hostile)
     assert "@everyone" not in text and "@\u200beveryone" in text
     assert "<script>" not in text and "&lt;script&gt;" in text
     assert "![x](" not in text and "](javascript:" not in text
+    assert "http://" not in text and "www.example" not in text  # no bare URL GitHub links
+    assert "[x][1]" not in text and "[1]:" not in text  # no reference-style link
+    assert "#12" not in text  # no issue reference
     from pipeline.publish.issues import cut
 
     body = cut(text, "reports/x.md")
@@ -110,14 +117,16 @@ def test_a_data_release_carries_the_zip_and_is_not_repeated_for_the_same_data(pr
     assert runner.invoke(main, ["run", "--offline", "--root", str(project)]).exit_code == 0
     assert runner.invoke(main, ["export", "--root", str(project), "--out", str(out)]).exit_code == 0
     env = {"GITHUB_API_URL": github.url, "GITHUB_REPOSITORY": REPO, "GITHUB_TOKEN": TOKEN}
-    args = ["publish", "--offline", "--root", str(project), "--release", str(out)]
+    args = ["publish", "--root", str(project), "--release", str(out)]
     first = runner.invoke(main, args, env=env)
     assert first.exit_code == 0, first.output
     assert "published (#1)" in first.output
     [(name, data)] = github.assets.values()
     assert name == "data.zip" and data == out.read_bytes()
     [release] = github.releases.values()
-    assert "长沙市行政审批服务局 2023：163 个金额" in release["body"]
+    assert "长沙市行政审批服务局 2023年部门预算：163 个金额，重要变化 0 项，核对错误 1 项" in \
+        release["body"]
+    assert "  - 收入5073.08万元，较上年减少199.05万元（−3.78%）" in release["body"]
     second = runner.invoke(main, args, env=env)
     assert "unchanged (#1)" in second.output and len(github.releases) == 1
     assert github.errors == []
@@ -130,8 +139,8 @@ def test_a_new_year_closes_last_years_issue_with_a_link(project, github):
     last_year = dataclasses.replace(result.extractions[0], source=dataclasses.replace(
         result.extractions[0].source, fiscal_year=2022))
     result.extractions[0], current = last_year, result.extractions[0]
-    publish(result, client(github))
+    publish(Outcome.of(result), client(github))
     result.extractions[0] = current
-    lines = publish(result, client(github))
+    lines = publish(Outcome.of(result), client(github))
     assert "issue for changes:changsha-xzspj:2022:budget closed: superseded by #2" in lines
     assert github.issues[1]["state"] == "closed" and github.comments[1] == ["已由 #2 接续。"]

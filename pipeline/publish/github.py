@@ -12,7 +12,7 @@ from typing import Any
 import requests
 
 from pipeline import __version__
-from pipeline.errors import TerminalError
+from pipeline.errors import ConfigError, TerminalError
 
 LABEL = "budget-watch"
 MARK = "<!-- budget-watch:{} -->"
@@ -20,6 +20,10 @@ MARK = "<!-- budget-watch:{} -->"
 
 class GitHubError(TerminalError):
     """GitHub refused or failed; the message never contains the token."""
+
+
+class TokenRefused(GitHubError, ConfigError):
+    """The token is wrong or lacks a permission: a configuration error (exit 2)."""
 
 
 @dataclass
@@ -52,7 +56,7 @@ class GitHub:
                 continue
             status = response.status_code
             if status == 401:
-                raise GitHubError(f"{method} {path}: GitHub refused the token (401); check "
+                raise TokenRefused(f"{method} {path}: GitHub refused the token (401); check "
                                   "that GITHUB_TOKEN is set and may write issues")
             if status in (403, 429) and self._rate_limited(response):
                 wait = self._wait(response)

@@ -9,12 +9,15 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import git
+
+from pipeline.outcome import Outcome
 from pipeline.publish.github import GitHub
-from pipeline.report import KIND_TITLES, render, report_path, summarise
-from pipeline.run import RunResult
+from pipeline.report import KIND_TITLES, DocumentSummary, code, headline, inert, render
 
 MAX_BODY = 60_000  # GitHub refuses bodies over 65,536 characters
 HEALTH = "health"
+HEADLINES = 3  # stated changes per document in the release notes
 
 
 @dataclass(frozen=True)
@@ -25,37 +28,51 @@ class Post:
     labels: tuple[str, ...]
 
 
-def safe(text: str) -> str:
-    """Document text as inert Markdown."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = text.replace("@", "@\u200b")  # no one is mentioned by a document
-    text = text.replace("![", "!\\[").replace("](", "]\\(")  # no images, no links
-    return text.replace("javascript:", "javascript\u200b:")
+def repository_files(root: Path, environ: dict[str, str]) -> str:
+    """Where the repository's files are at the data's commit, for absolute links in issue
+    bodies: GITHUB_SERVER_URL/GITHUB_REPOSITORY/blob/<the commit>, the commit being the
+    package folder's HEAD (the data commit just made) or else GITHUB_SHA; '' outside GitHub."""
+    repository = environ.get("GITHUB_REPOSITORY", "")
+    if not repository:
+        return ""
+    try:
+        commit = git.Repo(root, search_parent_directories=True).head.commit.hexsha
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError, ValueError):
+        commit = environ.get("GITHUB_SHA", "")
+    server = environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
+    return f"{server}/{repository}/blob/{commit}" if commit else ""
 
 
 def cut(body: str, link: str) -> str:
+    """A body GitHub accepts: an over-long one is cut, pointing to the full report (a link
+    when `link` is absolute)."""
     if len(body) <= MAX_BODY:
         return body
-    return body[:MAX_BODY] + f"\n\n……（正文过长，已截断。完整报告：{link}）"
+    pointer = f"[完整报告]({link})" if link.startswith(("http://", "https://")) else \
+        f"完整报告：{link}"
+    return body[:MAX_BODY] + f"\n\n……（正文过长，已截断。{pointer}）"
 
 
-def change_posts(result: RunResult, base_url: str = "") -> list[Post]:
-    """One post per document that has something to say: significant changes, stated
-    changes or findings (a gap within rounding alone is not news)."""
+def newsworthy(summary: DocumentSummary) -> bool:
+    """Significant changes, stated changes or findings (a gap within rounding alone is not
+    news): what makes a document worth a post, and a line in the release notes."""
+    return bool(summary.changes or summary.headlines or summary.unstated or
+                any(f.severity != "rounding" for f in summary.findings))
+
+
+def change_posts(outcome: Outcome, base_url: str = "") -> list[Post]:
+    """One post per document that has something to say, from the run's record."""
     posts = []
-    for extraction in sorted(result.extractions, key=lambda e: e.source.doc_id):
-        source = extraction.source
-        changes = [c for c in result.comparisons.changes if c.to_doc == source.doc_id]
-        findings = [f for f in result.comparisons.findings if f.doc_id == source.doc_id]
-        summary = summarise(extraction, changes, findings, result.comparisons.computed)
-        if not (summary.changes or summary.headlines or
-                any(f.severity != "rounding" for f in summary.findings)):
+    for document in outcome.documents:
+        if not newsworthy(document.summary):
             continue
-        link = f"{base_url}/{report_path(extraction)}" if base_url else str(report_path(extraction))
-        kind = KIND_TITLES.get(source.kind, source.kind)
-        posts.append(Post(f"changes:{source.publisher_id}:{source.fiscal_year}:{source.kind}",
-                          f"{extraction.publisher} {source.fiscal_year}年{kind}：变化与核对",
-                          cut(safe(render(summary)), link), ("changes", source.kind)))
+        link = f"{base_url}/{document.report}" if base_url else document.report
+        body = render(document.summary, base_url or "../..")
+        kind = KIND_TITLES.get(document.kind, document.kind)
+        posts.append(Post(
+            f"changes:{document.publisher_id}:{document.fiscal_year}:{document.kind}",
+            f"{document.publisher} {document.fiscal_year}年{kind}：变化与核对",
+            cut(body, link), ("changes", document.kind)))
     return posts
 
 
@@ -67,22 +84,24 @@ def superseded(fingerprint: str) -> str | None:
     return f"changes:{parts[1]}:{int(parts[2]) - 1}:{parts[3]}"
 
 
-def health_post(result: RunResult) -> Post | None:
+def health_post(outcome: Outcome) -> Post | None:
     """The single health issue's text, or None when every source and document is fine."""
-    lines = [f"- {r.publisher_id}: {failure}" for r in result.fetched for failure in r.failed]
-    lines += [f"- {doc_id}: {problem}" for doc_id, error in sorted(result.rejected.items())
-              for problem in error.problems]
+    lines = [f"- {inert(r.publisher_id)}: {code(failure)}" for r in outcome.fetched
+             for failure in r.failed]  # URLs shown whole, never linked
+    lines += [f"- {inert(doc_id)}: {inert(problem)}" for doc_id, problems in
+              sorted(outcome.rejected.items()) for problem in problems]
     if not lines:
         return None
     body = "## 抓取与处理问题\n\n" + "\n".join(lines)
-    return Post(HEALTH, "Budget Watch：数据源或文件有问题", cut(safe(body), ""), ("health",))
+    return Post(HEALTH, "Budget Watch：数据源或文件有问题", cut(body, ""), ("health",))
 
 
-def publish(result: RunResult, github: GitHub | None, dry_run: Path | None = None,
+def publish(outcome: Outcome, github: GitHub | None, dry_run: Path | None = None,
             base_url: str = "") -> list[str]:
-    """Post (or, with `dry_run`, write what would be posted); returns one line per action."""
-    posts = change_posts(result, base_url)
-    health = health_post(result)
+    """Post what the run recorded (or, with `dry_run`, write what would be posted); returns
+    one line per action."""
+    posts = change_posts(outcome, base_url)
+    health = health_post(outcome)
     if dry_run is not None:
         dry_run.mkdir(parents=True, exist_ok=True)
         plan = [asdict(p) for p in posts] + ([asdict(health)] if health else
@@ -110,18 +129,20 @@ def publish(result: RunResult, github: GitHub | None, dry_run: Path | None = Non
     return done
 
 
-def release_plan(root: Path, zip_path: Path, result: RunResult) -> dict[str, str]:
+def release_plan(root: Path, zip_path: Path, outcome: Outcome) -> dict[str, str]:
     """Tag, title and notes of the data release: the tag names the data, so the same data is
-    never released twice."""
+    never released twice; the notes summarise what the issues summarise."""
     digest = hashlib.sha256()
     for path in sorted((root / "data").glob("*.csv")) + [root / "datapackage.json"]:
         digest.update(path.read_bytes())
     tag = f"data-{digest.hexdigest()[:12]}"
     lines = ["数据包：datapackage.json、各资源 CSV 与 budget-watch.xlsx。", ""]
-    for extraction in sorted(result.extractions, key=lambda e: e.source.doc_id):
-        significant = [c for c in result.comparisons.changes
-                       if c.to_doc == extraction.source.doc_id and c.significance]
-        lines.append(f"- {extraction.publisher} {extraction.source.fiscal_year}："
-                     f"{len(extraction.line_items)} 个金额，重要变化 {len(significant)} 项")
-    return {"tag": tag, "title": f"Budget Watch 数据 {tag}", "notes": safe("\n".join(lines)),
+    for document in outcome.documents:
+        summary = document.summary
+        errors = sum(1 for f in summary.findings if f.severity == "error")
+        lines.append(f"- {inert(document.publisher)} {document.fiscal_year}年"
+                     f"{KIND_TITLES.get(document.kind, document.kind)}：{document.amounts} 个金额，"
+                     f"重要变化 {len(summary.changes)} 项，核对错误 {errors} 项")
+        lines += [f"  - {inert(headline(c))}" for c in summary.headlines[:HEADLINES]]
+    return {"tag": tag, "title": f"Budget Watch 数据 {tag}", "notes": "\n".join(lines),
             "asset": zip_path.name}

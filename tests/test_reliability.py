@@ -1,0 +1,117 @@
+"""What fault and misuse probes broke (the reliability issue), each guarded: exit statuses
+that tell a crash from a rejected document, configuration errors named in one line."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+from conftest import SAMPLE
+
+from pipeline.cli import main
+
+
+def invoke(*args: object):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_a_corrupt_manifest_is_a_configuration_error_naming_its_line(project):
+    manifest = project / "data/archive/manifest.csv"
+    lines = manifest.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    row = lines[1].split(",")
+    row[header.index("bytes")] = "65605x"
+    manifest.write_text("\n".join([lines[0], ",".join(row)]) + "\n", encoding="utf-8")
+    result = invoke("run", "--offline", "--root", project)
+    assert result.exit_code == 2, result.output
+    assert "data/archive/manifest.csv line 2: bytes '65605x' is not a whole number" in \
+        result.output
+    assert "Traceback" not in result.output
+
+
+def test_an_internal_failure_exits_3_in_one_line(project, monkeypatch):
+    import pipeline.cli as cli
+
+    def broken(*_args, **_kwargs):
+        raise KeyError("page")
+
+    monkeypatch.setattr(cli, "run", broken)
+    result = invoke("run", "--offline", "--root", project)
+    assert result.exit_code == 3
+    assert result.output.strip().splitlines() == [
+        "error: internal failure (KeyError: 'page'); set BUDGETWATCH_DEBUG=1 for the traceback"]
+
+
+def test_a_package_that_does_not_validate_fails_the_run(project, monkeypatch):
+    import pipeline.package as package
+
+    monkeypatch.setattr(package, "dangling", lambda texts: ["x-2020-budget"])
+    result = invoke("run", "--offline", "--root", project)
+    assert result.exit_code == 3 and "nothing was written" in result.output
+
+
+def test_the_scheduled_job_lets_only_rejected_documents_pass():
+    workflow = (Path(__file__).parent.parent / ".github/workflows/budgetwatch.yml").read_text()
+    assert "budgetwatch run --commit || test $? -eq 1" in workflow  # 2 and 3 fail the step
+
+
+def test_ingest_exits_on_the_files_it_was_given_not_on_older_rejections(tmp_path):
+    out = tmp_path / "package"
+    broken = tmp_path / "broken.txt"
+    broken.write_text("某局2022年部门预算\n本文件没有任何表格。\n", encoding="utf-8")
+    first = invoke("ingest", broken, "--out", out, "--publisher-id", "mou")
+    assert first.exit_code == 1  # the document given is rejected
+    good = tmp_path / "sample.txt"
+    shutil.copy(SAMPLE, good)
+    second = invoke("ingest", good, "--out", out, "--publisher-id", "changsha-xzspj")
+    assert "rejected mou-2022-budget" in second.output  # still reported
+    assert second.exit_code == 0, second.output
+
+
+def test_publish_posts_what_the_fetching_run_recorded_and_runs_nothing(project, monkeypatch,
+                                                                     tmp_path):
+    import json
+
+    import pipeline.cli as cli
+    import pipeline.run as run_module
+    from pipeline.fetch import FetchResult
+    from pipeline.outcome import Outcome, save
+
+    result = run_module.run(project, fetch=False, say=lambda _: None)
+    result.fetched = [FetchResult("changsha-xzspj", failed=["http://127.0.0.1:9/list: HTTP 404"])]
+    save(project, Outcome.of(result))  # as the scheduled job's fetching run leaves it
+
+    def never(*_args, **_kwargs):
+        raise AssertionError("publish ran the pipeline again")
+
+    monkeypatch.setattr(cli, "run", never)
+    monkeypatch.setattr(run_module, "run", never)
+    out = tmp_path / "dry"
+    published = invoke("publish", "--root", project, "--dry-run", out)
+    assert published.exit_code == 0, published.output
+    health = json.loads((out / "001-health.json").read_text(encoding="utf-8"))
+    assert "`http://127.0.0.1:9/list: HTTP 404`" in health["body"]  # not closed as recovered
+
+
+def test_publish_without_a_run_is_a_configuration_error(project):
+    result = invoke("publish", "--root", project, "--dry-run", project / "dry")
+    assert result.exit_code == 2 and "no record of a run here" in result.output
+
+
+def test_a_body_links_the_original_and_the_full_report_absolutely(project):
+    from pipeline.outcome import Outcome
+    from pipeline.publish.issues import change_posts, cut, repository_files
+    from pipeline.run import run
+
+    outcome = Outcome.of(run(project, fetch=False, say=lambda _: None))
+    base = repository_files(project, {"GITHUB_SERVER_URL": "https://github.example",
+                                      "GITHUB_REPOSITORY": "owner/repo", "GITHUB_SHA": "abc123"})
+    assert base == "https://github.example/owner/repo/blob/abc123"  # not a git folder: the SHA
+    post, = change_posts(outcome, base)
+    document = outcome.documents[0]
+    original = document.summary.archive_path
+    assert f"]({base}/{original})" in post.body  # the project's own link works in an issue
+    assert "\\(" not in post.body
+    long = cut(post.body + "长" * 70_000, f"{base}/{document.report}")
+    assert long.endswith(f"[完整报告]({base}/{document.report})）")
