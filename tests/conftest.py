@@ -62,9 +62,10 @@ def project(tmp_path: Path) -> Path:
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file under root (except the archive) with its bytes."""
+    """Every file under root with its bytes, but the run's own record (.cache/outcome.json,
+    which holds the time of the run)."""
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file()}
+            if p.is_file() and p.relative_to(root) != Path(".cache/outcome.json")}
 
 
 def sample_source(path: str, size: int = 0):

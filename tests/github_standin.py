@@ -21,6 +21,7 @@ class GitHubStandIn:
         self.faults: list[str] = []  # "429", "503", "401": one per request, first first
         self.releases: dict[str, dict] = {}
         self.assets: dict[int, tuple[str, bytes]] = {}
+        self.refuse_uploads = False  # every upload fails (a 502 from the uploads host)
         stand_in = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -67,6 +68,9 @@ class GitHubStandIn:
             def do_PATCH(self) -> None:  # noqa: N802
                 self._handle("PATCH")
 
+            def do_DELETE(self) -> None:  # noqa: N802
+                self._handle("DELETE")
+
             def log_message(self, *args: object) -> None:
                 pass
 
@@ -78,6 +82,8 @@ class GitHubStandIn:
         parts = urlparse(handler.path)
         number = int(parts.path.split("/")[-2])
         name = parse_qs(parts.query).get("name", [""])[0]
+        if self.refuse_uploads:
+            return handler._answer(502, {"message": "Bad Gateway"})
         if not parts.path.startswith(f"/uploads/repos/{REPO}/releases/") or not name or \
                 not data.startswith(b"PK"):
             self.errors.append(f"upload {handler.path}: bad asset")
@@ -120,7 +126,16 @@ class GitHubStandIn:
         tags = f"/repos/{REPO}/releases/tags/"
         if method == "GET" and path.startswith(tags):
             known = self.releases.get(path[len(tags):])
-            return handler._answer(200, known) if known else handler._answer(404, {})
+            if not known:
+                return handler._answer(404, {})
+            asset = self.assets.get(known["id"])
+            return handler._answer(200, known | {"assets": [
+                {"id": known["id"], "name": asset[0], "size": len(asset[1])}] if asset else []})
+        assets = f"/repos/{REPO}/releases/assets/"
+        if method == "DELETE" and path.startswith(assets) and \
+                int(path[len(assets):]) in self.assets:
+            del self.assets[int(path[len(assets):])]
+            return handler._answer(204)
         if method == "POST" and path == f"/repos/{REPO}/releases" and body and \
                 body.get("tag_name") and body.get("name") and "body" in body:
             number = len(self.releases) + 1

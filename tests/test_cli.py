@@ -52,7 +52,7 @@ def test_validate_exits_1_naming_the_problem_when_invalid(project):
 
 def test_validate_a_missing_file_is_a_clean_error(tmp_path):
     result = invoke("validate", str(tmp_path / "nope.json"))
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error
     assert result.output == f"error: {tmp_path / 'nope.json'}: no such file\n"
 
 
@@ -67,7 +67,7 @@ def test_a_broken_registry_is_a_clean_error_naming_entry_and_key(project):
     registry = project / "data/registry.toml"
     registry.write_text(registry.read_text().replace("listing_urls", "listing_url"))
     result = invoke("run", "--offline", "--root", str(project))
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a configuration error: nothing was done
     assert "publisher 1 (changsha-xzspj): unknown key 'listing_url' (did you mean " \
            "'listing_urls'?)" in result.output
     assert "publisher 1 (changsha-xzspj): missing key 'listing_urls'" in result.output
@@ -146,6 +146,6 @@ def test_diff_and_report_between_two_years_of_one_publisher(project):
     shutil.rmtree(project / ".cache")
     assert invoke(*pair).output == result.output
     bad = invoke("diff", "nope", "--root", str(project))
-    assert bad.exit_code == 1 and "given: nope" in bad.output
+    assert bad.exit_code == 2 and "given: nope" in bad.output
     bad = invoke("diff", "nope", "changsha-xzspj-2023-budget", "--root", str(project))
-    assert bad.exit_code == 1 and "not found: nope" in bad.output
+    assert bad.exit_code == 2 and "not found: nope" in bad.output

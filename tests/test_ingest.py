@@ -164,7 +164,8 @@ def test_a_stated_change_that_disagrees_with_the_tables_never_blocks_the_package
         path = tmp_path / f"budget-{year}.txt"
         path.write_text(text, encoding="utf-8")
         result = invoke("ingest", path, "--out", out)
-        assert result.exit_code == 0, result.output
+        # 2022's altered total breaks its tables' sums: they are withheld, the document partial
+        assert result.exit_code == (1 if year == 2022 else 0), result.output
         assert invoke("validate", out / "datapackage.json").exit_code == 0
     with (out / "data/changes.csv").open(encoding="utf-8") as handle:
         rows = [r for r in csv.DictReader(handle) if (r["table"], r["row_key"]) == ("summary", "收入总计")

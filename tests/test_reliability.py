@@ -115,3 +115,25 @@ def test_a_body_links_the_original_and_the_full_report_absolutely(project):
     assert "\\(" not in post.body
     long = cut(post.body + "长" * 70_000, f"{base}/{document.report}")
     assert long.endswith(f"[完整报告]({base}/{document.report})）")
+
+
+def test_a_release_whose_upload_failed_is_repaired_by_the_next_run(project, tmp_path):
+    from github_standin import REPO, TOKEN, GitHubStandIn
+
+    zipped = tmp_path / "budget-watch-data.zip"
+    assert invoke("run", "--offline", "--root", project).exit_code == 0
+    assert invoke("export", "--root", project, "--out", zipped).exit_code == 0
+    args = ["publish", "--root", str(project), "--release", str(zipped)]
+    with GitHubStandIn() as github:
+        env = {"GITHUB_API_URL": github.url, "GITHUB_REPOSITORY": REPO, "GITHUB_TOKEN": TOKEN}
+        github.refuse_uploads = True
+        failed = CliRunner().invoke(main, args, env=env)
+        assert failed.exit_code == 3 and "HTTP 502" in failed.output  # the run failed
+        assert len(github.releases) == 1 and github.assets == {}
+        github.refuse_uploads = False
+        repaired = CliRunner().invoke(main, args, env=env)
+        assert repaired.exit_code == 0 and "repaired (#1)" in repaired.output
+        assert list(github.assets.values()) == [(zipped.name, zipped.read_bytes())]
+        again = CliRunner().invoke(main, args, env=env)
+        assert "unchanged (#1)" in again.output and len(github.releases) == 1
+        assert github.errors == []

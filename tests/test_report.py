@@ -49,7 +49,7 @@ def test_the_report_renders_exactly():
 
 - 文件：某局2023年部门预算公开（`p-2023-budget`）
 - 原件：[data/archive/p/x.txt](../../data/archive/p/x.txt)，sha256 `""" + "ab" * 32 + """`
-- 来源地址：http://127.0.0.1/x.txt
+- 来源地址：`http://127.0.0.1/x.txt`
 - 提取：表 2，金额 5
 """
 

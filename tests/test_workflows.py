@@ -45,7 +45,7 @@ def test_the_commands_the_workflows_run_are_the_ones_the_readme_documents():
             for line in step.get("run", "").splitlines():
                 commands += re.findall(r"(budgetwatch \w+(?: --[\w-]+)*)", line)
     assert {"budgetwatch run --commit", "budgetwatch export --out", "budgetwatch fetch",
-            "budgetwatch publish --offline --release"} <= set(commands)
+            "budgetwatch publish --release"} <= set(commands)
     for command in commands:
         assert command in README, command
     tests = load("tests.yml")["jobs"]["test"]["steps"]

@@ -134,12 +134,23 @@ class GitHub:
 
     def release(self, tag: str, title: str, notes: str, asset: bytes, asset_name: str
                 ) -> tuple[str, int]:
-        """A release for this tag with the data package as its asset, unless one exists."""
+        """A release for this tag with the data package as its asset. A release that exists
+        is checked: an asset missing (a failed upload) or of the wrong size is uploaded again
+        ("repaired"); a complete one is left "unchanged"."""
         known = self.request("GET", f"/repos/{self.repository}/releases/tags/{tag}")
-        if known is not None:
-            return "unchanged", known["id"]
-        made = self.request("POST", f"/repos/{self.repository}/releases",
-                            {"tag_name": tag, "name": title, "body": notes})
-        upload = made["upload_url"].split("{")[0] + f"?name={asset_name}"
+        if known is None:
+            known = self.request("POST", f"/repos/{self.repository}/releases",
+                                 {"tag_name": tag, "name": title, "body": notes})
+            action = "published"
+        else:
+            present = {a["name"]: a for a in known.get("assets", [])
+                       if a.get("state", "uploaded") == "uploaded"}
+            if present.get(asset_name, {}).get("size") == len(asset):
+                return "unchanged", known["id"]
+            if asset_name in present:
+                self.request("DELETE", f"/repos/{self.repository}/releases/assets/"
+                                       f"{present[asset_name]['id']}")
+            action = "repaired"
+        upload = known["upload_url"].split("{")[0] + f"?name={asset_name}"
         self.request("POST", upload, data=asset, content_type="application/zip")
-        return "published", made["id"]
+        return action, known["id"]
