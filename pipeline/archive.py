@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pipeline.errors import ConfigError
 from pipeline.model import Source
+from pipeline.sources import SAFE_ID
 
 MANIFEST = Path("data/archive/manifest.csv")
 EXTENSIONS = {"text/plain": "txt", "application/pdf": "pdf", "text/html": "html",
@@ -87,6 +88,9 @@ def save_manifest(root: Path, sources: list[Source]) -> None:
 
 def archive(root: Path, data: bytes, source: Source) -> Source:
     """Keep `data` once under its sha256 and record its provenance; returns the stored Source."""
+    if not SAFE_ID.fullmatch(source.publisher_id):  # it names a folder under data/archive
+        raise ConfigError(f"publisher id {source.publisher_id!r} is not a safe name; nothing "
+                          "was archived")
     digest = hashlib.sha256(data).hexdigest()
     known = {s.sha256: s for s in load_manifest(root)}
     if digest in known:

@@ -21,6 +21,7 @@ from pipeline import __version__, diff, outcome
 from pipeline.commit import commit_data
 from pipeline.compare import Change
 from pipeline.errors import FAILED, PARTIAL, BudgetWatchError, ConfigError
+from pipeline.fetch.http import Hosts
 from pipeline.ingest import Overrides, ingest
 from pipeline.package import DESCRIPTOR, report_errors, validate
 from pipeline.publish.export import export
@@ -109,13 +110,14 @@ def fetch_command(root: Path, sources: tuple[str, ...], years: tuple[int, ...]) 
         raise ConfigError(f"unknown publisher {', '.join(unknown)} (known: "
                                f"{', '.join(sorted(publishers))})")
     chosen = {k: v for k, v in publishers.items() if not sources or k in sources}
+    hosts = Hosts()  # one rate limit and robots.txt per host across publishers
     with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
         task = progress.add_task("fetching", total=len(chosen))
         results = []
         for publisher in chosen.values():
             progress.update(task, description=f"fetching {publisher.id}")
             results += fetch_all(root, {publisher.id: publisher}, lambda _: None,
-                                 list(years) or None)
+                                 list(years) or None, hosts=hosts)
             progress.advance(task)
     report_fetch(results)
     if any(r.failed for r in results):

@@ -173,5 +173,7 @@ def _named_most(blocks: list[Block]) -> str:
 
 def publisher_slug(name: str) -> str:
     """A readable, stable publisher id for a publisher outside the registry: its name as
-    printed, without characters a file name cannot hold ('北京市审计局')."""
-    return _UNSAFE.sub("", name).replace("（", "(").replace("）", ")")
+    printed, without characters a file name cannot hold ('北京市审计局'), never a path."""
+    slug = _UNSAFE.sub("", name).replace("（", "(").replace("）", ")")
+    slug = re.sub(r"[^\w.()-]", "", slug)
+    return re.sub(r"\.{2,}", ".", slug).lstrip(".()-")

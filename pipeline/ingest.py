@@ -10,13 +10,13 @@ from os.path import commonprefix
 from pathlib import Path
 
 from pipeline.archive import archive, load_manifest
-from pipeline.errors import DocumentError
+from pipeline.errors import ConfigError, DocumentError
 from pipeline.extract import MAX_BYTES, PDF, extract, pdf, sniff
 from pipeline.identify import Identity, identify, publisher_slug
 from pipeline.model import Source
 from pipeline.revisions import assign_part
 from pipeline.run import REGISTRY, RunResult, run
-from pipeline.sources import load_registry
+from pipeline.sources import SAFE_ID, load_registry
 
 
 @dataclass(frozen=True)
@@ -30,8 +30,11 @@ class Overrides:
 
 
 def _read(path: Path) -> bytes:
+    if path.is_symlink():
+        raise DocumentError(str(path), ["a symbolic link: give the file itself"])
     if not path.is_file():
-        raise DocumentError(str(path), ["no such file"])
+        raise DocumentError(str(path), ["no such file" if not path.exists() else
+                                        "not a regular file"])
     if path.stat().st_size > MAX_BYTES:
         raise DocumentError(str(path), [f"{path.stat().st_size} bytes is over the "
                                         f"{MAX_BYTES}-byte limit"])
@@ -181,6 +184,9 @@ def _stamp(moment: datetime) -> str:
 def ingest(paths: list[Path], out: Path, given: Overrides = Overrides(),
            say: Callable[[str], None] = print) -> RunResult:
     """Archive the files into `out` and build its package and reports as `run` does."""
+    if given.publisher_id and not SAFE_ID.fullmatch(given.publisher_id):
+        raise ConfigError(f"--publisher-id {given.publisher_id!r}: letters, digits, - _ . ( ) "
+                          "only, starting with a letter or digit, no '..'")
     registry_path = out / REGISTRY
     registry = load_registry(registry_path) if registry_path.exists() else {}
     sources, rejected = identify_files(paths, given, registry, load_manifest(out))

@@ -13,6 +13,7 @@ from pipeline.archive import current, load_manifest, previous_revision, write_at
 from pipeline.compare import Change, computed_changes, pairs, revision, year_on_year
 from pipeline.errors import OK, PARTIAL, DocumentError
 from pipeline.fetch import FetchResult, Settings, fetch_publisher
+from pipeline.fetch.http import Hosts
 from pipeline.model import Extraction, Finding
 from pipeline.package import merge, read_rows, write
 from pipeline.process import process
@@ -77,10 +78,13 @@ def _publisher(publishers: dict[str, Publisher], publisher_id: str) -> Publisher
 
 
 def fetch_all(root: Path, publishers: dict[str, Publisher], say: Callable[[str], None] = print,
-              years: list[int] | None = None, settings: Settings | None = None
-              ) -> list[FetchResult]:
-    """Fetch every publisher; one that fails never stops the others."""
-    results = [fetch_publisher(root, p, years, settings) for p in publishers.values()]
+              years: list[int] | None = None, settings: Settings | None = None,
+              hosts: Hosts | None = None) -> list[FetchResult]:
+    """Fetch every publisher; one that fails never stops the others. The rate limit and
+    robots.txt hold per host for the whole run (`hosts`), not per publisher."""
+    hosts = hosts or Hosts()
+    results = [fetch_publisher(root, p, years, settings, hosts=hosts)
+               for p in publishers.values()]
     if results and all(r.offline for r in results):
         say("fetch: no network (cannot reach any listing page); using the archive")
         return results

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,13 @@ from typing import Any
 from pipeline.errors import RegistryError
 
 KINDS = ("budget", "final_accounts")
+# a publisher id names folders and files: word characters (Chinese too), - _ . ( ) only,
+# starting with a word character and never `..`
+SAFE_ID = re.compile(r"(?!.*\.\.)\w[\w.()（）-]{0,79}")
+# a link pattern: literal text, {year}, and . * ? | ( ) [ ] only; no quantifier after a group
+# and no + or {n}, so no pattern can backtrack without end on a hostile page
+_PATTERN_SYNTAX = re.compile(r"(?:\{year\}|[^+{}\\]|\\[.()\[\]|?*])*")
+_NESTED = re.compile(r"[)\]][*?]")
 SCOPES = ("department", "unit")
 _FIELDS: dict[str, tuple[type, bool]] = {  # key: (type, required)
     "id": (str, True),
@@ -65,12 +73,37 @@ def _problems(index: int, entry: dict[str, Any]) -> list[str]:
     for kind in patterns if isinstance(patterns, dict) else []:
         if kind not in KINDS:
             problems.append(f"{label}: link_patterns key {kind!r} is not one of {', '.join(KINDS)}")
+    if isinstance(entry.get("id"), str) and not SAFE_ID.fullmatch(entry["id"]):
+        problems.append(f"{label}: id {entry['id']!r} must be letters, digits, - _ . ( ) "
+                        "only, start with a letter or digit and have no '..'")
+    for kind, pattern in patterns.items() if isinstance(patterns, dict) else []:
+        problems += [f"{label}: link_patterns {kind}: {p}" for p in pattern_problems(
+            pattern, entry.get("years", []))]
     if entry.get("scope", "department") not in SCOPES:
         problems.append(f"{label}: scope {entry['scope']!r} is not one of {', '.join(SCOPES)}")
     years = entry.get("years", [])
     if isinstance(years, list) and not all(isinstance(y, int) and 1990 < y < 2100 for y in years):
         problems.append(f"{label}: 'years' must be a list of years such as 2023")
     return problems
+
+
+def pattern_problems(pattern: object, years: object) -> list[str]:
+    """What is wrong with a link pattern: not text, syntax that could backtrack without end
+    (+, {n}, a quantified group), a regex that does not compile, or no {year} although the
+    publisher lists several years (its links could not be told apart by year)."""
+    if not isinstance(pattern, str):
+        return ["must be text"]
+    if not _PATTERN_SYNTAX.fullmatch(pattern) or _NESTED.search(pattern):
+        return [f"{pattern!r} may use literal text, {{year}} and . * ? | ( ) [ ] only "
+                "(no +, no {n}, no quantified group)"]
+    try:
+        re.compile(pattern.replace("{year}", "2024"))
+    except re.error as error:
+        return [f"{pattern!r} is not a valid pattern ({error})"]
+    if "{year}" not in pattern and isinstance(years, list) and len(years) > 1:
+        return [f"{pattern!r} has no {{year}}: the links of {len(years)} years could not be "
+                "told apart"]
+    return []
 
 
 def load_registry(path: Path) -> dict[str, Publisher]:

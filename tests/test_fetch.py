@@ -220,10 +220,27 @@ def test_robots_txt_is_obeyed(root, portal):
 
 
 def test_requests_to_one_host_are_spaced_by_the_rate_limit(root, portal):
+    from pipeline.fetch.http import Hosts
+
     slow = Settings(timeout=(1, 1), retries=0, min_interval=0.1)
-    fetch_publisher(root, publishers(root)["putuo-wanli"], settings=slow)
-    gaps = [b - a for a, b in zip(portal.times, portal.times[1:], strict=False)]
-    assert len(gaps) >= 2 and min(gaps) >= 0.09
+    hosts = Hosts()
+    fetch_publisher(root, publishers(root)["putuo-wanli"], settings=slow, hosts=hosts)
+    sent = [t for _, t in hosts.sent]  # the client's own schedule, not the server's clock
+    gaps = [b - a for a, b in zip(sent, sent[1:], strict=False)]
+    assert len(gaps) >= 2 and min(gaps) >= 0.1
+
+
+def test_politeness_holds_per_host_across_publishers(root, portal):
+    from pipeline.fetch.http import Hosts
+
+    slow = Settings(timeout=(1, 1), retries=0, min_interval=0.05)
+    hosts = Hosts()
+    results = fetch_all(root, publishers(root), lambda _: None, settings=slow, hosts=hosts)
+    assert [r.publisher_id for r in results] == ["changsha-xzspj", "putuo-wanli"]
+    sent = [t for host, t in hosts.sent if host.startswith("127.0.0.1")]
+    gaps = [b - a for a, b in zip(sent, sent[1:], strict=False)]
+    assert len(gaps) >= 5 and min(gaps) >= 0.05  # also from one publisher to the next
+    assert portal.hits["/robots.txt"] == 1  # one robots.txt for the host, not one each
 
 
 def test_run_fetches_then_builds_the_package_from_what_it_fetched(root, portal):

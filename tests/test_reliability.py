@@ -137,3 +137,41 @@ def test_a_release_whose_upload_failed_is_repaired_by_the_next_run(project, tmp_
         again = CliRunner().invoke(main, args, env=env)
         assert "unchanged (#1)" in again.output and len(github.releases) == 1
         assert github.errors == []
+
+
+def test_a_publisher_id_that_would_leave_the_folder_is_refused(tmp_path):
+    out = tmp_path / "deep" / "package"
+    result = invoke("ingest", SAMPLE, "--out", out, "--publisher-id", "../../../../x")
+    assert result.exit_code == 2 and "--publisher-id '../../../../x'" in result.output
+    assert sorted(p.name for p in tmp_path.rglob("*")) == []  # nothing written anywhere
+
+
+def test_a_registry_id_or_pattern_that_could_do_harm_is_refused(project):
+    registry = project / "data/registry.toml"
+    text = registry.read_text(encoding="utf-8")
+    registry.write_text(text.replace('id = "changsha-xzspj"', 'id = "../x"', 1)
+                        .replace('budget = "{year}年.*部门预算"', 'budget = "(a+)+$"', 1),
+                        encoding="utf-8")
+    result = invoke("run", "--offline", "--root", project)
+    assert result.exit_code == 2
+    assert "id '../x' must be letters, digits" in result.output
+    assert "'(a+)+$' may use literal text" in result.output
+
+
+def test_a_link_pattern_without_year_cannot_cover_several_years():
+    from pipeline.sources import pattern_problems
+
+    assert pattern_problems("部门预算", [2017, 2018]) == [
+        "'部门预算' has no {year}: the links of 2 years could not be told apart"]
+    assert pattern_problems("部门预算", [2018]) == []
+    assert pattern_problems("{year}年度?部门预算", [2017, 2018]) == []
+
+
+def test_a_symbolic_link_is_refused_and_nothing_archived(tmp_path):
+    link = tmp_path / "budget.txt"
+    link.symlink_to("/etc/passwd")
+    out = tmp_path / "package"
+    result = invoke("ingest", link, "--out", out, "--publisher", "某局", "--year", "2023",
+                    "--kind", "budget")
+    assert result.exit_code == 1 and "a symbolic link: give the file itself" in result.output
+    assert not (out / "data/archive").exists()

@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 from pipeline.archive import archive, load_manifest
 from pipeline.extract import EXTRACTORS, HTML, sniff
 from pipeline.fetch import discover
-from pipeline.fetch.http import Client, Fetched, FetchError, Offline, Settings
+from pipeline.fetch.http import Client, Fetched, FetchError, Hosts, Offline, Settings
 from pipeline.model import Source
 from pipeline.revisions import assign_part
 from pipeline.sources import Publisher
@@ -35,10 +35,12 @@ class FetchResult:
 
 def fetch_publisher(root: Path, publisher: Publisher, years: list[int] | None = None,
                     settings: Settings | None = None,
-                    progress: Callable[[str], None] = lambda _: None) -> FetchResult:
-    """Archive what is new at one publisher; every failure is recorded in the result."""
+                    progress: Callable[[str], None] = lambda _: None,
+                    hosts: Hosts | None = None) -> FetchResult:
+    """Archive what is new at one publisher; every failure is recorded in the result.
+    `hosts` carries the rate limit and robots.txt of each host across a run's publishers."""
     result = FetchResult(publisher.id)
-    client = Client(publisher.allowed_hosts, settings or Settings())
+    client = Client(publisher.allowed_hosts, settings or Settings(), hosts=hosts or Hosts())
     wanted = years or list(publisher.years)
     try:
         links = _listed(client, publisher, wanted, result)

@@ -46,6 +46,9 @@ def page_urls(first: str, html: bytes) -> list[str]:
     return [urljoin(base, f"{stem}_{i}{suffix}") for i in range(1, min(count, MAX_PAGES))]
 
 
+MAX_TEXT = 300  # characters of a link's text that patterns look at
+
+
 def _pattern(publisher: Publisher, kind: str, year: int | None) -> re.Pattern[str]:
     """The kind's link pattern for one year, or for any year."""
     return re.compile(publisher.link_patterns[kind].replace(
@@ -59,7 +62,8 @@ def disclosure_links(html: bytes, base: str, publisher: Publisher, years: list[i
     wanted: dict[str, Link] = {}
     any_year = 0
     for anchor in soup(html).find_all("a", href=True):
-        text = anchor.get_text(" ", strip=True) or anchor.get("title", "")
+        # a link's words, cut to a title's length: patterns never run over a hostile page
+        text = (anchor.get_text(" ", strip=True) or anchor.get("title", ""))[:MAX_TEXT]
         url = urljoin(base, anchor["href"])
         for kind in publisher.kinds:
             if kind not in publisher.link_patterns:

@@ -53,6 +53,16 @@ class Settings:
 
 
 @dataclass
+class Hosts:
+    """What a whole run knows of each host, whichever publisher it fetches for: when the
+    last request went (for the rate limit), its robots.txt, and the schedule of requests."""
+
+    last: dict[str, float] = field(default_factory=dict)
+    robots: dict[str, robotparser.RobotFileParser] = field(default_factory=dict)
+    sent: list[tuple[str, float]] = field(default_factory=list)  # (host, monotonic time)
+
+
+@dataclass
 class Client:
     allowed_hosts: tuple[str, ...]
     settings: Settings = field(default_factory=Settings)
@@ -60,11 +70,10 @@ class Client:
     session: requests.Session = field(default_factory=requests.Session)
     requests_made: int = 0
     bytes_received: int = 0
+    hosts: Hosts = field(default_factory=Hosts)  # shared by every client of a run
 
     def __post_init__(self) -> None:
         self.session.headers["User-Agent"] = USER_AGENT
-        self._last: dict[str, float] = {}
-        self._robots: dict[str, robotparser.RobotFileParser] = {}
 
     def get(self, url: str, etag: str = "", last_modified: str = "") -> Fetched:
         """GET with every rule applied; 304 comes back as status 304 with no content."""
@@ -90,15 +99,16 @@ class Client:
     def _check_robots(self, url: str) -> None:
         parts = urlparse(url)
         base = f"{parts.scheme}://{parts.netloc}"
-        if base not in self._robots:
+        robots = self.hosts.robots
+        if base not in robots:
             rules = robotparser.RobotFileParser()
             try:
                 answer = self._request(urljoin(base, "/robots.txt"), {})
                 rules.parse(answer.text.splitlines() if answer.status_code == 200 else [])
             except FetchError:
                 rules.parse([])
-            self._robots[base] = rules
-        if not self._robots[base].can_fetch(USER_AGENT, url):
+            robots[base] = rules
+        if not robots[base].can_fetch(USER_AGENT, url):
             raise FetchError(url, "disallowed by robots.txt")
 
     def _follow(self, url: str, headers: dict[str, str]) -> Fetched:
@@ -121,10 +131,11 @@ class Client:
 
     def _request(self, url: str, headers: dict[str, str]) -> requests.Response:
         host = urlparse(url).netloc
-        wait = self._last.get(host, 0) + self.settings.min_interval - time.monotonic()
+        wait = self.hosts.last.get(host, -10 ** 9) + self.settings.min_interval - time.monotonic()
         if wait > 0:
             self.sleep(wait)
-        self._last[host] = time.monotonic()
+        self.hosts.last[host] = time.monotonic()
+        self.hosts.sent.append((host, self.hosts.last[host]))
         self.requests_made += 1
         try:
             return self.session.get(url, headers=headers, timeout=self.settings.timeout,
