@@ -22,7 +22,8 @@ from pipeline.commit import commit_data
 from pipeline.compare import Change
 from pipeline.errors import FAILED, PARTIAL, BudgetWatchError, ConfigError
 from pipeline.fetch.http import Hosts
-from pipeline.ingest import Overrides, ingest
+from pipeline.ingest import Overrides, check, ingest
+from pipeline.lock import held
 from pipeline.package import DESCRIPTOR, report_errors, validate
 from pipeline.publish.export import export
 from pipeline.publish.github import GitHub
@@ -69,15 +70,28 @@ ROOT = click.option("--root", type=click.Path(file_okay=False, path_type=Path),
 @ROOT
 @click.option("--offline", is_flag=True, help="Do not try to fetch; use the archive only.")
 @click.option("--commit", is_flag=True, help="Commit the data to git when it changed.")
+@click.option("--allow-shrink", is_flag=True, help="Write the package even when it drops most "
+              "of the documents the last one held.")
 @clean_errors
-def run_command(root: Path, offline: bool, commit: bool) -> None:
+def run_command(root: Path, offline: bool, commit: bool, allow_shrink: bool) -> None:
     """Fetch, extract, check, write the data package (only if it validates) and the reports."""
-    result = run(root, fetch=not offline, say=click.echo)
-    print_summary(result)
-    if commit:
-        sha = commit_data(root, result)
-        click.echo(f"commit: {sha[:12]}" if sha else "commit: nothing changed")
+    project_folder(root)
+    with held(root, "run", click.echo):
+        result = run(root, fetch=not offline, say=click.echo, allow_shrink=allow_shrink)
+        print_summary(result)
+        if commit:
+            sha = commit_data(root, result)
+            click.echo(f"commit: {sha[:12]}" if sha else "commit: nothing changed")
     sys.exit(result.exit_status())
+
+
+def project_folder(root: Path) -> None:
+    """ConfigError unless `root` is a project folder: one with a registry, an archive or a
+    package (a mistyped --root must not grow an empty package)."""
+    marks = (REGISTRY, Path("data/archive/manifest.csv"), Path(DESCRIPTOR))
+    if not root.is_dir() or not any((root / mark).exists() for mark in marks):
+        raise ConfigError(f"{root}: not a Budget Watch project folder (it has no "
+                          f"{', '.join(str(m) for m in marks)}); check --root")
 
 
 def print_summary(result: RunResult) -> None:
@@ -110,15 +124,16 @@ def fetch_command(root: Path, sources: tuple[str, ...], years: tuple[int, ...]) 
         raise ConfigError(f"unknown publisher {', '.join(unknown)} (known: "
                                f"{', '.join(sorted(publishers))})")
     chosen = {k: v for k, v in publishers.items() if not sources or k in sources}
-    hosts = Hosts()  # one rate limit and robots.txt per host across publishers
-    with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
-        task = progress.add_task("fetching", total=len(chosen))
-        results = []
-        for publisher in chosen.values():
-            progress.update(task, description=f"fetching {publisher.id}")
-            results += fetch_all(root, {publisher.id: publisher}, lambda _: None,
-                                 list(years) or None, hosts=hosts)
-            progress.advance(task)
+    with held(root, "fetch", click.echo):
+        hosts = Hosts()  # one rate limit and robots.txt per host across publishers
+        with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
+            task = progress.add_task("fetching", total=len(chosen))
+            results = []
+            for publisher in chosen.values():
+                progress.update(task, description=f"fetching {publisher.id}")
+                results += fetch_all(root, {publisher.id: publisher}, lambda _: None,
+                                     list(years) or None, hosts=hosts)
+                progress.advance(task)
     report_fetch(results)
     if any(r.failed for r in results):
         sys.exit(PARTIAL)
@@ -158,8 +173,10 @@ def ingest_command(paths: tuple[Path, ...], out: Path, publisher_id: str, publis
                    year: int | None, kind: str | None, scope: str | None, part: str) -> None:
     """Extract, check and package local files; files of one disclosure become one document."""
     given = Overrides(publisher_id, publisher_name, year, kind or "", scope or "", part)
-    result = ingest(list(paths), out, given, say=click.echo)
-    print_summary(result)
+    check(given)  # before the lock, which creates the folder
+    with held(out, "ingest", click.echo):
+        result = ingest(list(paths), out, given, say=click.echo)
+        print_summary(result)
     sys.exit(result.exit_status())
 
 
@@ -213,7 +230,8 @@ def diff_command(documents: tuple[str, ...], root: Path, publisher: str,
 @clean_errors
 def report_command(root: Path) -> None:
     """Write the Markdown reports again from the archive, without fetching or packaging."""
-    written = write_reports(root, compared(root))
+    with held(root, "report", click.echo):
+        written = write_reports(root, compared(root))
     click.echo(f"reports: {len(written)} written" if written else "reports: unchanged")
 
 

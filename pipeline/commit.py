@@ -12,6 +12,7 @@ from pathlib import Path
 
 import git
 
+from pipeline.errors import BudgetWatchError
 from pipeline.report import headline
 from pipeline.run import RunResult
 
@@ -41,14 +42,29 @@ def commit_data(root: Path, result: RunResult) -> str | None:
     """Stage the package, reports and archive; commit if anything changed. Returns the new
     commit's sha, or None when nothing changed."""
     with trusted(root):
-        repo = git.Repo(root)
-        repo.git.add("--all", "--", *[p for p in DATA if (Path(root) / p).exists()])
-        staged = repo.git.diff("--cached", "--name-only").splitlines()
-        if not staged:
-            return None
-        repo.index.commit(message(staged, result, _committed_documents(repo)), author=BOT,
-                          committer=BOT)
+        try:
+            repo = git.Repo(root)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError) as error:
+            raise CommitError(f"{root}: not a git repository; --commit needs one") from error
+        lock = Path(repo.git_dir) / "index.lock"
+        if lock.exists():
+            raise CommitError(f"{lock} exists: another git command is running here, or one "
+                              "was killed; if no git is running, remove that file and run again")
+        try:
+            repo.git.add("--all", "--", *[p for p in DATA if (Path(root) / p).exists()])
+            staged = repo.git.diff("--cached", "--name-only").splitlines()
+            if not staged:
+                return None
+            repo.index.commit(message(staged, result, _committed_documents(repo)),
+                              author=BOT, committer=BOT)
+        except (git.GitCommandError, OSError) as error:
+            first = str(error).strip().splitlines()[-1][:300]
+            raise CommitError(f"git failed in {root}: {first}") from error
         return repo.head.commit.hexsha
+
+
+class CommitError(BudgetWatchError):
+    """git could not commit the data (exit 3): the package is written, not committed."""
 
 
 def _committed_documents(repo: git.Repo) -> dict[str, str]:

@@ -29,6 +29,14 @@ class Overrides:
     part: str = ""  # the part the files are revisions of (see pipeline.revisions)
 
 
+def check(given: Overrides) -> None:
+    """ConfigError for an option that cannot be used: a publisher id that is not a safe name
+    (it names folders: '../../x' would write outside the package)."""
+    if given.publisher_id and not SAFE_ID.fullmatch(given.publisher_id):
+        raise ConfigError(f"--publisher-id {given.publisher_id!r}: letters, digits, - _ . ( ) "
+                          "only, starting with a letter or digit, no '..'")
+
+
 def _read(path: Path) -> bytes:
     if path.is_symlink():
         raise DocumentError(str(path), ["a symbolic link: give the file itself"])
@@ -184,9 +192,7 @@ def _stamp(moment: datetime) -> str:
 def ingest(paths: list[Path], out: Path, given: Overrides = Overrides(),
            say: Callable[[str], None] = print) -> RunResult:
     """Archive the files into `out` and build its package and reports as `run` does."""
-    if given.publisher_id and not SAFE_ID.fullmatch(given.publisher_id):
-        raise ConfigError(f"--publisher-id {given.publisher_id!r}: letters, digits, - _ . ( ) "
-                          "only, starting with a letter or digit, no '..'")
+    check(given)
     registry_path = out / REGISTRY
     registry = load_registry(registry_path) if registry_path.exists() else {}
     sources, rejected = identify_files(paths, given, registry, load_manifest(out))

@@ -6,8 +6,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import re
 import shutil
 import tempfile
+import time
 from dataclasses import asdict
 from decimal import Decimal
 from pathlib import Path
@@ -129,7 +132,7 @@ def read_rows(root: Path, doc_ids: set[str]) -> dict[str, list[dict[str, str]]]:
             continue
         with path.open(encoding="utf-8", newline="") as handle:
             kept[name] = [r for r in csv.DictReader(handle)
-                      if r.get("doc_id", r.get("to_doc")) in doc_ids]
+                          if r.get("doc_id", r.get("to_doc")) in doc_ids]
     return kept
 
 
@@ -175,11 +178,61 @@ def write(root: Path, texts: dict[str, str]) -> list[str]:
                                + "\n  ".join(report_errors(report)))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    changed = []
-    for path, text in sorted(files.items(), key=lambda f: f[0] == DESCRIPTOR):
-        data = text.encode("utf-8")
+    changed = {path: text.encode("utf-8") for path, text in files.items()
+               if not (root / path).exists() or (root / path).read_bytes() != text.encode()}
+    replace_together(root, changed)
+    return sorted(changed, key=lambda path: path == DESCRIPTOR)
+
+
+JOURNAL = Path(".cache/package-journal.json")
+_NEW = ".new-"  # a file's next version waits beside it as .<name>.new-<generation>
+# what archive.write_atomic leaves when killed: .<name>.<8 characters of tempfile.mkstemp>
+_TEMPORARY = re.compile(r"\.[^/]+\.(?:csv|json|md|txt|pdf|xlsx|xls|html|docx|bin)\.\w{8}")
+
+
+def replace_together(root: Path, files: dict[str, bytes]) -> None:
+    """Replace several files as one unit: each new version is written in full beside its
+    file, then a journal naming them all is written, then each is renamed into place, then
+    the journal is removed. A run killed after the journal was written is completed by
+    `recover` (every command that writes calls it first); one killed before leaves the old
+    files, and temporaries that `recover` removes."""
+    if not files:
+        return
+    generation = f"{os.getpid()}-{time.time_ns()}"
+    moves = []
+    for path, data in files.items():
         target = root / path
-        if not target.exists() or target.read_bytes() != data:
-            write_atomic(target, data)
-            changed.append(path)
-    return changed
+        waiting = target.with_name(f".{target.name}{_NEW}{generation}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(waiting, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        moves.append([str(waiting.relative_to(root)), path])
+    write_atomic(root / JOURNAL, json.dumps(moves, ensure_ascii=False).encode("utf-8"))
+    _complete(root)
+
+
+def _complete(root: Path) -> None:
+    for waiting, path in json.loads((root / JOURNAL).read_text(encoding="utf-8")):
+        if (root / waiting).exists():
+            os.replace(root / waiting, root / path)
+    (root / JOURNAL).unlink()
+
+
+def recover(root: Path) -> list[str]:
+    """Finish a package write that was interrupted after its journal, and remove what an
+    interrupted write or archive left behind (temporaries of the package, the manifest and
+    the reports). Returns what it did, one line each."""
+    done = []
+    if (root / JOURNAL).exists():
+        _complete(root)
+        done.append("package: completed a write that was interrupted")
+    folders = [root, root / "data", root / "reports", *(root / "data").glob("archive/**/"),
+               *(root / "reports").glob("*/")]
+    for folder in folders:
+        for stale in folder.glob(".*"):
+            if stale.is_file() and (_NEW in stale.name or _TEMPORARY.fullmatch(stale.name)):
+                stale.unlink()
+                done.append(f"removed the temporary {stale.relative_to(root)}")
+    return done

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
@@ -11,7 +13,7 @@ from pathlib import Path
 from pipeline import cache
 from pipeline.archive import current, load_manifest, previous_revision, write_atomic
 from pipeline.compare import Change, computed_changes, pairs, revision, year_on_year
-from pipeline.errors import OK, PARTIAL, DocumentError
+from pipeline.errors import OK, PARTIAL, DocumentError, PackageError
 from pipeline.fetch import FetchResult, Settings, fetch_publisher
 from pipeline.fetch.http import Hosts
 from pipeline.model import Extraction, Finding
@@ -127,8 +129,11 @@ def processed(root: Path, sources: list, publishers: dict[str, Publisher]) -> Ex
     return extraction
 
 
-def run(root: Path, fetch: bool = True, say: Callable[[str], None] = print) -> RunResult:
-    """Fetch (unless told not to), process, write the package if it validates, write reports."""
+def run(root: Path, fetch: bool = True, say: Callable[[str], None] = print,
+        allow_shrink: bool = False) -> RunResult:
+    """Fetch (unless told not to), process, write the package if it validates, write reports.
+    A package that would drop most of the documents the last one held is not written unless
+    `allow_shrink` (a lost manifest or archive must not empty the data)."""
     registry = root / REGISTRY
     publishers = load_registry(registry) if fetch or registry.exists() else {}
     fetched = fetch_all(root, publishers, say) if fetch else []
@@ -137,13 +142,30 @@ def run(root: Path, fetch: bool = True, say: Callable[[str], None] = print) -> R
     kept = read_rows(root, set(result.rejected))
     extra = {"changes": [asdict(c) for c in result.comparisons.changes],
              "findings": [asdict(f) for f in result.comparisons.findings]}
-    result.changed = write(root, merge(result.extractions, kept, extra,
-                                       result.comparisons.computed))
+    texts = merge(result.extractions, kept, extra, result.comparisons.computed)
+    if not allow_shrink:
+        refuse_shrink(root, texts)
+    result.changed = write(root, texts)
     result.changed += write_reports(root, result)
     from pipeline import outcome  # it summarises as the reports do: imported once needed
 
     outcome.save(root, outcome.Outcome.of(result))
     return result
+
+
+def refuse_shrink(root: Path, texts: dict[str, str]) -> None:
+    """PackageError when the new package drops more than half of the last one's documents."""
+    path = root / "data/documents.csv"
+    before = {r["doc_id"] for r in csv.DictReader(io.StringIO(
+        path.read_text(encoding="utf-8")))} if path.exists() else set()
+    after = {r["doc_id"] for r in csv.DictReader(io.StringIO(texts["documents"]))}
+    dropped = sorted(before - after)
+    if dropped and len(dropped) * 2 > len(before):
+        raise PackageError(
+            f"the new package would drop {len(dropped)} of the {len(before)} documents the "
+            f"last one held ({', '.join(dropped[:5])}{' …' if len(dropped) > 5 else ''}); "
+            "nothing was written. Is data/archive/manifest.csv or the archive missing? If "
+            "the documents are meant to go, run again with --allow-shrink")
 
 
 def compared(root: Path, publishers: dict[str, Publisher] | None = None) -> RunResult:

@@ -63,9 +63,10 @@ def project(tmp_path: Path) -> Path:
 
 def snapshot(root: Path) -> dict[str, bytes]:
     """Every file under root with its bytes, but the run's own record (.cache/outcome.json,
-    which holds the time of the run)."""
+    which holds the time of the run) and the folder's lock (which names the last holder)."""
+    own = {Path(".cache/outcome.json"), Path(".cache/lock")}
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and p.relative_to(root) != Path(".cache/outcome.json")}
+            if p.is_file() and p.relative_to(root) not in own}
 
 
 def sample_source(path: str, size: int = 0):

@@ -88,6 +88,15 @@ class Portal:
             handler.wfile.write(b"%PDF-1.4 partial")
             handler.wfile.flush()
             handler.connection.shutdown(socket.SHUT_RDWR)
+        elif kind == "trickle":  # a byte at a time, each inside the read timeout, never done
+            handler.send_response(200)
+            handler.send_header("Content-Length", "100000")
+            handler.end_headers()
+            with contextlib.suppress(OSError):
+                for _ in range(100000):
+                    handler.wfile.write(b"%")
+                    handler.wfile.flush()
+                    time.sleep(float(arg or 0.2))
         elif kind == "redirect":
             handler.send_response(302)
             handler.send_header("Location", arg)

@@ -257,3 +257,18 @@ def assert_no_partial_files(root: Path) -> None:
     assert leftovers == []
     for source in load_manifest(root):
         assert (root / source.path).stat().st_size == source.bytes
+
+
+def test_a_download_that_trickles_ends_at_its_deadline(root, portal):
+    import time
+
+    from pipeline.fetch.http import Client, FetchError
+
+    portal.serve("/slow.pdf", b"%PDF-1.4")
+    portal.fail("/slow.pdf", "trickle:0.05")
+    client = Client(("127.0.0.1",), Settings(timeout=(0.5, 0.5), retries=2, backoff=0.01,
+                                             min_interval=0, deadline=0.6))
+    started = time.monotonic()
+    with pytest.raises(FetchError, match=r"not downloaded within 1 s \(\d+ bytes came\)"):
+        client.get(f"{portal.base}/slow.pdf")
+    assert time.monotonic() - started < 3  # not retried: a deadline is not a passing fault

@@ -175,3 +175,136 @@ def test_a_symbolic_link_is_refused_and_nothing_archived(tmp_path):
                     "--kind", "budget")
     assert result.exit_code == 1 and "a symbolic link: give the file itself" in result.output
     assert not (out / "data/archive").exists()
+
+
+def test_a_lost_manifest_does_not_empty_the_package(project):
+    from conftest import snapshot
+
+    assert invoke("run", "--offline", "--root", project).exit_code == 0
+    (project / "data/archive/manifest.csv").unlink()
+    before = snapshot(project)
+    result = invoke("run", "--offline", "--root", project)
+    assert result.exit_code == 3
+    assert "would drop 1 of the 1 documents the last one held (changsha-xzspj-2023-budget)" \
+        in result.output and "--allow-shrink" in result.output
+    assert snapshot(project) == before
+    meant = invoke("run", "--offline", "--root", project, "--allow-shrink")
+    assert meant.exit_code == 0, meant.output
+    assert (project / "data/documents.csv").read_text(encoding="utf-8").count("\n") == 1
+
+
+def test_a_root_that_is_not_a_project_folder_is_refused(tmp_path):
+    missing = tmp_path / "no-such-folder"
+    result = invoke("run", "--offline", "--root", missing)
+    assert result.exit_code == 2 and "not a Budget Watch project folder" in result.output
+    assert not missing.exists()
+
+
+def _budgetwatch(*args: object, cwd: Path | None = None):
+    import subprocess
+    import sys
+
+    return subprocess.Popen([sys.executable, "-m", "pipeline", *map(str, args)], cwd=cwd,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def test_concurrent_ingests_into_one_folder_lose_nothing(tmp_path):
+    from conftest import sample_text
+    from test_ingest import shifted
+
+    from pipeline.archive import load_manifest
+
+    out = tmp_path / "package"
+    files = []
+    for year in range(2018, 2024):
+        path = tmp_path / f"budget-{year}.txt"
+        path.write_text(shifted(sample_text(), year), encoding="utf-8")
+        files.append(path)
+    runs = [_budgetwatch("ingest", f, "--out", out, "--publisher-id", "changsha-xzspj")
+            for f in files]
+    outputs = [r.communicate(timeout=300)[0] for r in runs]
+    assert all(r.returncode in (0, 1) for r in runs), outputs  # never a lost or broken run
+    assert sorted(s.fiscal_year for s in load_manifest(out)) == list(range(2018, 2024))
+    assert any("waiting: " in o and "in use by budgetwatch ingest (pid" in o for o in outputs)
+    assert invoke("validate", out / "datapackage.json").exit_code == 0
+
+
+def test_two_concurrent_committing_runs_make_one_commit(project):
+    import git
+
+    repo = git.Repo.init(project)
+    repo.git.add("--all")
+    repo.index.commit("originals")
+    runs = [_budgetwatch("run", "--offline", "--commit", "--root", project) for _ in range(2)]
+    outputs = [r.communicate(timeout=300)[0] for r in runs]
+    assert [r.returncode for r in runs] == [0, 0], outputs
+    assert sorted(o.splitlines()[-1].split(":")[0] for o in outputs) == ["commit", "commit"]
+    assert sum("commit: nothing changed" in o for o in outputs) == 1
+    assert len(list(repo.iter_commits())) == 2  # the originals, then one data commit
+
+
+def test_a_stale_git_lock_is_named_not_a_traceback(project):
+    import git
+
+    repo = git.Repo.init(project)
+    (Path(repo.git_dir) / "index.lock").write_text("")
+    result = invoke("run", "--offline", "--commit", "--root", project)
+    assert result.exit_code == 3 and "index.lock exists: another git command" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_an_interrupted_package_write_is_completed_and_temporaries_removed(project):
+    import json
+
+    from pipeline.package import JOURNAL
+
+    assert invoke("run", "--offline", "--root", project).exit_code == 0
+    documents = project / "data/documents.csv"
+    good = documents.read_bytes()
+    # killed after its journal: the new version waits beside the file, half renamed
+    waiting = project / "data/.documents.csv.new-1-2"
+    waiting.write_bytes(good)
+    documents.write_bytes(good.replace(b"complete", b"partial"))  # an older version
+    (project / JOURNAL).write_text(json.dumps([["data/.documents.csv.new-1-2",
+                                                "data/documents.csv"]]))
+    (project / "data/.line_items.csv.jnyhopf9").write_text("half")  # killed mid-write
+    result = invoke("run", "--offline", "--root", project)
+    assert result.exit_code == 0, result.output
+    assert "package: completed a write that was interrupted" in result.output
+    assert "removed the temporary data/.line_items.csv.jnyhopf9" in result.output
+    assert documents.read_bytes() == good
+    assert sorted(p.name for p in (project / "data").glob(".*")) == []
+    assert not (project / JOURNAL).exists()
+
+
+def test_formula_cells_without_results_are_reported_never_read_as_blank(tmp_path):
+    import io
+
+    import openpyxl
+    import render
+
+    from pipeline.extract import xlsx
+
+    workbook = openpyxl.load_workbook(io.BytesIO(render.to_xlsx(render.sample_blocks(
+        SAMPLE.read_bytes()))))
+    changed = 0
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.value is not None and str(cell.value) == "264.87":  # 基本工资
+                    cell.value = "=200+64.87"  # openpyxl stores no result for a formula
+                    changed += 1
+    assert changed >= 1
+    out = io.BytesIO()
+    workbook.save(out)
+    cells = [c for b in xlsx.extract(out.getvalue()) for row in b.rows for c in row]
+    assert "=200+64.87（公式，文件未存计算结果）" in cells
+    path = tmp_path / "budget.xlsx"
+    path.write_bytes(out.getvalue())
+    package = tmp_path / "package"
+    result = invoke("ingest", path, "--out", package, "--publisher-id", "changsha-xzspj")
+    assert result.exit_code == 1, result.output  # read in part
+    documents = (package / "data/documents.csv").read_text(encoding="utf-8")
+    assert ",partial," in documents and "公式，文件未存计算结果" in documents
+    items = (package / "data/line_items.csv").read_text(encoding="utf-8")
+    assert ",30101,total,30101,economic,基本工资," not in items  # never published as 0

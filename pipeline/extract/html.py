@@ -29,19 +29,30 @@ def decode_html(data: bytes) -> str:
     return data.decode("utf-8", errors="replace")
 
 
+MAX_COLSPAN = 100  # no budget table is wider; a larger span is hostile or broken
+
+
+def _span(value: object, limit: int) -> int:
+    """A colspan or rowspan as the browser reads it (its leading digits, else 1), at most
+    `limit`: rowspan="100000000" or colspan="abc" cannot blow the grid up."""
+    digits = re.match(r"\s*(\d{1,6})", str(value or ""))
+    return max(1, min(int(digits.group(1)) if digits else 1, max(limit, 1)))
+
+
 def grid(table: Tag) -> list[list[str]]:
     """Table cells with colspan and rowspan laid out: a spanned cell's text stands at its
     first position, the positions it covers are empty."""
     rows: list[list[str]] = []
     pending: dict[tuple[int, int], str] = {}
-    for r, tr in enumerate(table.find_all("tr")):
+    trs = table.find_all("tr")
+    for r, tr in enumerate(trs):
         row: list[str] = []
         for td in tr.find_all(["td", "th"], recursive=False):
             while (r, len(row)) in pending:
                 row.append(pending.pop((r, len(row))))
             text = clean(td.get_text("", strip=True))
-            span = int(td.get("colspan", 1) or 1)
-            down = int(td.get("rowspan", 1) or 1)
+            span = _span(td.get("colspan"), MAX_COLSPAN)
+            down = _span(td.get("rowspan"), len(trs) - r)  # never past the table's last row
             for extra in range(1, down):
                 for c in range(span):
                     pending[(r + extra, len(row) + c)] = ""

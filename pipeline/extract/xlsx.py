@@ -80,6 +80,11 @@ def _sheets(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
 def _cell(cell: ElementTree.Element, shared: list[str], formats: list[str]) -> str:
     kind = cell.get("t", "n")
     value = cell.findtext(f"{M}v") or ""
+    formula = cell.find(f"{M}f")
+    if formula is not None and not value:
+        # a formula the file holds no result for: its text, which no reader takes for an
+        # amount, so the table is reported as not read rather than read as blank
+        return f"={formula.text or '（共享公式）'}（公式，文件未存计算结果）"
     if kind == "s":
         return shared[int(value)] if value else ""
     if kind == "inlineStr":

@@ -4,6 +4,9 @@ redirect checked), conditional GET. Failures are FetchErrors that say whether to
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -50,6 +53,7 @@ class Settings:
     min_interval: float = 1  # seconds between two requests to one host
     max_bytes: int = 50 * 1024 * 1024
     max_redirects: int = 5
+    deadline: float = 300  # seconds one download may take in all, however slowly it trickles
 
 
 @dataclass
@@ -170,22 +174,46 @@ class Client:
             raise FetchError(url, f"{declared} bytes is over the {self.settings.max_bytes}-byte "
                                   "cap")
         chunks, size = [], 0
+        # the read timeout restarts with every byte: a watchdog ends a download that trickles
+        late = threading.Event()
+        watchdog = threading.Timer(self.settings.deadline, _abort, (response, late))
+        watchdog.daemon = True
+        watchdog.start()
         try:
             for chunk in response.iter_content(64 * 1024):
                 size += len(chunk)
                 if size > self.settings.max_bytes:
                     raise FetchError(url, f"over the {self.settings.max_bytes}-byte cap")
                 chunks.append(chunk)
-        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as error:
+        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
+                OSError) as error:
+            if late.is_set():
+                raise FetchError(url, f"not downloaded within {self.settings.deadline:.0f} s "
+                                      f"({size} bytes came)") from error
             reason = f"truncated body: {size} of {declared} bytes" if declared else \
                 f"connection broke after {size} bytes"
             raise FetchError(url, reason, transient=True) from error
         finally:
+            watchdog.cancel()
             response.close()
+        if late.is_set():
+            raise FetchError(url, f"not downloaded within {self.settings.deadline:.0f} s "
+                                  f"({size} bytes came)")
         self.bytes_received += size
         if declared and size < declared:
             raise FetchError(url, f"truncated body: {size} of {declared} bytes", transient=True)
         return b"".join(chunks)
+
+
+def _abort(response: requests.Response, late: threading.Event) -> None:
+    """End a download from outside: shut its socket, so the blocked read returns."""
+    late.set()
+    sock = getattr(getattr(response.raw, "connection", None), "sock", None)
+    with contextlib.suppress(OSError):
+        if sock is not None:
+            sock.shutdown(socket.SHUT_RDWR)
+    with contextlib.suppress(Exception):
+        response.raw.close()
 
 
 def _unreachable(error: requests.ConnectionError) -> bool:
