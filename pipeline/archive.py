@@ -8,7 +8,8 @@ import hashlib
 import io
 import os
 import tempfile
-from dataclasses import asdict, fields
+from dataclasses import asdict, fields, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline.errors import ConfigError
@@ -86,14 +87,22 @@ def save_manifest(root: Path, sources: list[Source]) -> None:
     write_atomic(root / MANIFEST, out.getvalue().encode("utf-8"))
 
 
-def archive(root: Path, data: bytes, source: Source) -> Source:
-    """Keep `data` once under its sha256 and record its provenance; returns the stored Source."""
+def archive(root: Path, data: bytes, source: Source, revive: bool = False) -> Source:
+    """Keep `data` once under its sha256 and record its provenance; returns the stored Source.
+    A forgotten original given again stays forgotten, unless `revive` (ingest, by hand)."""
     if not SAFE_ID.fullmatch(source.publisher_id):  # it names a folder under data/archive
         raise ConfigError(f"publisher id {source.publisher_id!r} is not a safe name; nothing "
                           "was archived")
     digest = hashlib.sha256(data).hexdigest()
     known = {s.sha256: s for s in load_manifest(root)}
     if digest in known:
+        if known[digest].forgotten and not revive:
+            return known[digest]  # fetched again, still forgotten
+        if not (root / known[digest].path).exists():  # a large original a clone lacks
+            write_atomic(root / known[digest].path, data)
+        if known[digest].forgotten:  # given again by hand: in use again
+            known[digest] = replace(known[digest], forgotten="")
+            save_manifest(root, list(known.values()))
         return known[digest]
     ext = EXTENSIONS.get(source.media_type, "bin")
     folder = MANIFEST.parent / ("large" if len(data) > LARGE else "") / source.publisher_id
@@ -106,9 +115,10 @@ def archive(root: Path, data: bytes, source: Source) -> Source:
 
 def current(sources: list[Source]) -> list[list[Source]]:
     """Each document (publisher, year, kind, scope) as the latest revision of each of its
-    parts, parts in name order."""
+    parts, parts in name order; forgotten originals are not part of any."""
     latest: dict[tuple[str, str], Source] = {}
-    for source in sorted(sources, key=lambda s: (s.retrieved_at, s.sha256)):
+    for source in sorted((s for s in sources if not s.forgotten),
+                         key=lambda s: (s.retrieved_at, s.sha256)):
         latest[(source.doc_id, source.part)] = source
     documents: dict[str, list[Source]] = {}
     for (doc_id, _), source in sorted(latest.items()):
@@ -121,8 +131,29 @@ def previous_revision(sources: list[Source], document: list[Source]) -> list[Sou
     its parts, the other parts as they are. None for a document with one revision."""
     newest = max(document, key=lambda s: s.retrieved_at)
     older = [s for s in sources if s.doc_id == newest.doc_id and s.part == newest.part
-             and s.retrieved_at < newest.retrieved_at and s.sha256 != newest.sha256]
+             and s.retrieved_at < newest.retrieved_at and s.sha256 != newest.sha256
+             and not s.forgotten]
     if not older:
         return None
     before = max(older, key=lambda s: s.retrieved_at)
     return [before if s is newest else s for s in document]
+
+
+def forget(root: Path, target: str) -> list[Source]:
+    """Remove the originals of a document (its doc id) or one original (its sha256, or the
+    first 12 or more hex digits of it) from use: the files are deleted, their manifest rows
+    stay, marked with the time they were forgotten. Returns the originals forgotten."""
+    sources = load_manifest(root)
+    hexadecimal = len(target) >= 12 and all(c in "0123456789abcdef" for c in target)
+    chosen = [s for s in sources if not s.forgotten and (
+        s.doc_id == target or (hexadecimal and s.sha256.startswith(target)))]
+    if not chosen:
+        raise ConfigError(f"{target}: no document id or sha256 of an original in use in "
+                          f"{MANIFEST}")
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    gone = {s.sha256 for s in chosen}
+    save_manifest(root, [replace(s, forgotten=now) if s.sha256 in gone else s
+                         for s in sources])
+    for source in chosen:
+        (root / source.path).unlink(missing_ok=True)
+    return chosen

@@ -18,6 +18,7 @@ import click
 from rich.progress import Progress
 
 from pipeline import __version__, diff, outcome
+from pipeline.archive import forget
 from pipeline.commit import commit_data
 from pipeline.compare import Change
 from pipeline.errors import FAILED, PARTIAL, BudgetWatchError, ConfigError
@@ -45,6 +46,11 @@ def clean_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         except BudgetWatchError as error:
             click.echo(f"error: {error}", err=True)
             sys.exit(error.exit_code)
+        except OSError as error:  # a read-only folder, a full disk: name the file
+            if os.environ.get("BUDGETWATCH_DEBUG"):
+                raise
+            click.echo(f"error: {error.filename or ''}: {error.strerror or error}", err=True)
+            sys.exit(FAILED)
         except Exception as error:  # a bug or the machine: one line, and the run fails
             if os.environ.get("BUDGETWATCH_DEBUG"):
                 raise
@@ -148,6 +154,8 @@ def report_fetch(results: list) -> None:
                    f"{len(r.unchanged)} unchanged, {len(r.failed)} failed")
         for failure in r.failed:
             click.echo(f"  {failure}")
+        for note in r.notes:
+            click.echo(f"  note: {note}")
 
 
 @main.command("ingest")
@@ -176,6 +184,23 @@ def ingest_command(paths: tuple[Path, ...], out: Path, publisher_id: str, publis
     check(given)  # before the lock, which creates the folder
     with held(out, "ingest", click.echo):
         result = ingest(list(paths), out, given, say=click.echo)
+        print_summary(result)
+    sys.exit(result.exit_status())
+
+
+@main.command("forget")
+@click.argument("target")
+@ROOT
+@clean_errors
+def forget_command(target: str, root: Path) -> None:
+    """Take an original out of use: TARGET is a document id (all its originals) or the sha256
+    of one original (12 hex digits or more). Its file is deleted, its manifest row kept and
+    marked, and the package is built again without it."""
+    project_folder(root)
+    with held(root, "forget", click.echo):
+        for source in forget(root, target):
+            click.echo(f"forgot {source.path} ({source.doc_id}, {source.source_url})")
+        result = run(root, fetch=False, say=click.echo, allow_shrink=True)
         print_summary(result)
     sys.exit(result.exit_status())
 

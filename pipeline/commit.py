@@ -16,6 +16,7 @@ from pipeline.errors import BudgetWatchError
 from pipeline.report import headline
 from pipeline.run import RunResult
 
+PAGES = "data/archive/pages.csv"
 BOT = git.Actor("Budget Watch bot", "budget-watch-bot@users.noreply.github.com")
 DATA = ["datapackage.json", "data", "reports"]
 
@@ -53,7 +54,7 @@ def commit_data(root: Path, result: RunResult) -> str | None:
         try:
             repo.git.add("--all", "--", *[p for p in DATA if (Path(root) / p).exists()])
             staged = repo.git.diff("--cached", "--name-only").splitlines()
-            if not staged:
+            if not staged or staged == [PAGES]:  # validators alone are not a data change
                 return None
             repo.index.commit(message(staged, result, _committed_documents(repo)),
                               author=BOT, committer=BOT)

@@ -200,7 +200,7 @@ def ingest(paths: list[Path], out: Path, given: Overrides = Overrides(),
     for order, (path, data, source) in enumerate(sources):
         # files given later are later revisions; one file is compared with those before it
         source = replace(source, retrieved_at=_stamp(start + timedelta(seconds=order)))
-        stored = archive(out, data, assign_part(out, source, data, given.part))
+        stored = archive(out, data, assign_part(out, source, data, given.part), revive=True)
         revision = "" if stored.part == path.name else f", a new revision of {stored.part}"
         say(f"ingest {path}: {stored.doc_id} ({stored.path}{revision})")
     result = run(out, fetch=False, say=say)

@@ -49,6 +49,7 @@ class Source:
     region: str = ""
     part: str = ""  # which file of a disclosure published as several (e.g. text, tables)
     identified_from: str = ""  # where publisher, year and kind were read (field:source@place)
+    forgotten: str = ""  # when `budgetwatch forget` removed it (UTC); "" for an original in use
 
     @property
     def doc_id(self) -> str:

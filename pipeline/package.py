@@ -88,6 +88,24 @@ def unique_keys(name: str, rows: list[list[str]], fields: list[str]) -> list[lis
     return out
 
 
+def repeated_keys(extraction: Extraction) -> list[str]:
+    """Keys a document's own rows repeat with different content even after `unique_keys`
+    (a damaged file can print one project twice): that document's problem, never the
+    package's. One line per resource and key."""
+    problems = []
+    for name, rows in rows_of(extraction).items():
+        _, _, key, columns = RESOURCES[name]
+        fields = [c[0] for c in columns]
+        positions = [fields.index(k) for k in key]
+        seen: set[tuple[str, ...]] = set()
+        for row in unique_keys(name, [[cell(r.get(f)) for f in fields] for r in rows], fields):
+            ident = tuple(row[i] for i in positions)
+            if ident in seen:
+                problems.append(f"{name}: the key {' / '.join(ident)} is given to two rows")
+            seen.add(ident)
+    return problems
+
+
 def csv_text(name: str, rows: list[dict[str, Any]]) -> str:
     """Rows as CSV, sorted by the primary key, columns in schema order, LF line ends."""
     _, _, key, columns = RESOURCES[name]

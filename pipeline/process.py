@@ -20,6 +20,10 @@ def read_blocks(sources: list[Source], root: Path) -> list[Block]:
     files, a file that cannot be read at all (a scan) becomes a notice; the others are read."""
     blocks: list[Block] = []
     for source in sources:
+        if not (root / source.path).exists():
+            raise DocumentError(source.path, [
+                "the original is missing from the archive (originals over 5 MB are not "
+                "committed to git); `budgetwatch fetch` downloads it again"])
         data = (root / source.path).read_bytes()
         try:
             found = extract(data, source.media_type, source.path)

@@ -17,7 +17,7 @@ from pipeline.errors import OK, PARTIAL, DocumentError, PackageError
 from pipeline.fetch import FetchResult, Settings, fetch_publisher
 from pipeline.fetch.http import Hosts
 from pipeline.model import Extraction, Finding
-from pipeline.package import merge, read_rows, write
+from pipeline.package import merge, read_rows, repeated_keys, write
 from pipeline.process import process
 from pipeline.report import render, render_json, report_path, summarise
 from pipeline.sources import Publisher, load_registry
@@ -93,7 +93,8 @@ def fetch_all(root: Path, publishers: dict[str, Publisher], say: Callable[[str],
     for r in results:
         say(f"fetch {r.publisher_id}: {len(r.new)} new, {len(r.republished)} re-published, "
             f"{len(r.unchanged)} unchanged, {len(r.failed)} failed"
-            + "".join(f"\n  {f}" for f in r.failed))
+            + "".join(f"\n  {f}" for f in r.failed)
+            + "".join(f"\n  note: {n}" for n in r.notes))
     return results
 
 
@@ -107,6 +108,16 @@ def process_all(root: Path, publishers: dict[str, Publisher]) -> RunResult:
             extraction = processed(root, sources, publishers)
         except DocumentError as error:
             result.rejected[sources[0].doc_id] = error
+            continue
+        except Exception as error:  # a damaged file that breaks a library: this one only
+            result.rejected[sources[0].doc_id] = DocumentError(
+                " + ".join(s.path for s in sources),
+                [f"could not be read ({type(error).__name__}: {error})"])
+            continue
+        repeated = repeated_keys(extraction)
+        if repeated:  # the document's rows cannot be told apart: it, not the package, fails
+            result.rejected[sources[0].doc_id] = DocumentError(
+                " + ".join(s.path for s in sources), repeated[:5])
             continue
         result.extractions.append(extraction)
         before = previous_revision(manifest, sources)

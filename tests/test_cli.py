@@ -6,7 +6,7 @@ from conftest import snapshot
 
 from pipeline.cli import main
 
-COMMANDS = ["run", "fetch", "ingest", "diff", "report", "validate"]
+COMMANDS = ["run", "fetch", "ingest", "forget", "diff", "report", "validate"]
 
 
 def invoke(*args):

@@ -1,6 +1,7 @@
 """The scraper against a real HTTP server on 127.0.0.1 serving two portals of different
 structure, configured only through the registry; faults injected on the server."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -64,8 +65,11 @@ kinds = ["budget"]
 def documents():
     blocks = render.sample_blocks(SAMPLE.read_bytes())
     wanli = CORPUS / "shanghai/putuo-wanli-2024-budget.pdf"
+    # the page linked as the 2022 final accounts says so itself (the year it states wins)
+    accounts = re.sub(r"20[12]\d(?= ?年)", lambda m: str(int(m.group()) - 1),
+                      SAMPLE.read_text(encoding="utf-8")).replace("部门预算", "部门决算")
     return {"pdf": render.to_pdf(blocks), "xlsx": render.to_xlsx(blocks),
-            "html": render.to_html(blocks, "utf-8"),
+            "html": render.to_html(render.sample_blocks(accounts.encode("utf-8")), "utf-8"),
             "wanli": wanli.read_bytes() if wanli.exists() else render.to_pdf(blocks[:40])}
 
 
@@ -272,3 +276,48 @@ def test_a_download_that_trickles_ends_at_its_deadline(root, portal):
     with pytest.raises(FetchError, match=r"not downloaded within 1 s \(\d+ bytes came\)"):
         client.get(f"{portal.base}/slow.pdf")
     assert time.monotonic() - started < 3  # not retried: a deadline is not a passing fault
+
+
+def test_a_missing_original_is_downloaded_again(root, portal):
+    fetch(root)
+    lost = next(s for s in load_manifest(root) if s.source_url.endswith(".pdf"))
+    data = (root / lost.path).read_bytes()
+    (root / lost.path).unlink()  # a large original a fresh clone does not have
+    again = fetch(root)
+    assert (root / lost.path).read_bytes() == data
+    assert lost.source_url in again.unchanged and again.failed == []
+
+
+def test_the_year_a_document_states_wins_over_the_listing_and_is_noted(tmp_path, documents):
+    from pipeline.archive import load_manifest as manifest
+
+    listing = """<html><body><ul>
+<li><a href="/a/2017.html">长沙市行政审批服务局部门预算</a></li>
+<li><a href="/a/2018.html">长沙市行政审批服务局部门预算（2018）</a></li></ul></body></html>"""
+    with Portal() as server:
+        server.serve("/a/index.html", listing.encode(), Content_Type="text/html")
+        for year in (2017, 2018):  # each detail page is the document itself, for its year
+            text = re.sub(r"20[12]\d(?= ?年)", str(year), SAMPLE.read_text(encoding="utf-8"))
+            server.serve(f"/a/{year}.html", render.to_html(render.sample_blocks(
+                text.encode("utf-8")), "utf-8"), Content_Type="text/html")
+        registry = REGISTRY.split("[[publisher]]")[1].replace("{base}/xxgk/index.html",
+                                                              "{base}/a/index.html")
+        registry = registry.replace('budget = "{{year}}年部门预算"', 'budget = "部门预算"')
+        registry = registry.replace("years = [2022, 2023]", "years = [2017]")
+        (tmp_path / "data").mkdir()
+        (tmp_path / "data/registry.toml").write_text(
+            "[[publisher]]" + registry.format(base=server.base), encoding="utf-8")
+        result = fetch(tmp_path)
+    assert sorted(s.fiscal_year for s in manifest(tmp_path)) == [2017, 2018]
+    assert any("/a/2018.html: the document states 2018 budget" in n for n in result.notes)
+
+
+def test_an_unchanged_detail_page_is_asked_with_its_validators(root, portal):
+    portal.serve("/xxgk/t20230201_1.html", DETAIL.encode("gbk"), Content_Type="text/html",
+                 ETag='"detail-1"')
+    first = fetch(root)
+    sent = portal.body_bytes["/xxgk/t20230201_1.html"]
+    assert sent > 0 and len(first.new) == 3
+    second = fetch(root)
+    assert portal.body_bytes["/xxgk/t20230201_1.html"] == sent  # a 304, no body again
+    assert sorted(second.unchanged) == sorted(first.new) and second.failed == []

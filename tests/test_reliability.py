@@ -308,3 +308,98 @@ def test_formula_cells_without_results_are_reported_never_read_as_blank(tmp_path
     assert ",partial," in documents and "公式，文件未存计算结果" in documents
     items = (package / "data/line_items.csv").read_text(encoding="utf-8")
     assert ",30101,total,30101,economic,基本工资," not in items  # never published as 0
+
+
+def test_a_missing_original_keeps_its_rows_and_is_reported(project):
+    assert invoke("run", "--offline", "--root", project).exit_code == 0
+    items = (project / "data/line_items.csv").read_bytes()
+    source, = (project / "data/archive/changsha-xzspj").glob("*.txt")
+    source.unlink()  # as a fresh clone lacks an original over 5 MB
+    shutil.rmtree(project / ".cache")
+    result = invoke("run", "--offline", "--root", project)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "the original is missing from the archive" in result.output
+    assert "`budgetwatch fetch` downloads it again" in result.output
+    assert (project / "data/line_items.csv").read_bytes() == items  # its last good rows
+
+
+def test_a_near_copy_is_a_revision_and_a_wrong_original_can_be_forgotten(project, tmp_path):
+    from pipeline.archive import load_manifest
+
+    assert invoke("run", "--offline", "--root", project).exit_code == 0
+    items = (project / "data/line_items.csv").read_bytes()
+    findings = (project / "data/findings.csv").read_bytes()
+    copy = tmp_path / "again.txt"
+    copy.write_bytes(SAMPLE.read_bytes() + b"\n")  # the same document, one byte more
+    result = invoke("ingest", copy, "--out", project, "--publisher-id", "changsha-xzspj")
+    assert result.exit_code == 0, result.output
+    assert "a new revision of" in result.output
+    manifest = load_manifest(project)
+    assert len(manifest) == 2 and len({s.part for s in manifest}) == 1  # not a second part
+    assert (project / "data/line_items.csv").read_bytes() == items  # 163 amounts, not 198
+    assert (project / "data/findings.csv").read_bytes() == findings  # no false findings
+    newest = max(manifest, key=lambda s: s.retrieved_at)
+    forgot = invoke("forget", newest.sha256[:12], "--root", project)
+    assert forgot.exit_code == 0, forgot.output
+    assert f"forgot {newest.path}" in forgot.output and not (project / newest.path).exists()
+    marked = {s.sha256: s.forgotten for s in load_manifest(project)}
+    assert marked[newest.sha256] and not marked[SAMPLE.name.split(".")[0]]  # recorded
+    documents = (project / "data/documents.csv").read_text(encoding="utf-8")
+    assert SAMPLE.name.split(".")[0] in documents  # the original is the document again
+    gone = invoke("forget", "changsha-xzspj-2023-budget", "--root", project)
+    assert gone.exit_code == 0, gone.output
+    assert (project / "data/documents.csv").read_text(encoding="utf-8").count("\n") == 1
+    assert all(s.forgotten for s in load_manifest(project))
+    assert invoke("forget", "changsha-xzspj-2023-budget", "--root", project).exit_code == 2
+
+
+def test_a_document_that_breaks_a_library_is_rejected_alone(project, monkeypatch):
+    import pipeline.run as run_module
+
+    def damaged(*_args, **_kwargs):
+        raise RuntimeError("Failed to load page")  # as pypdfium2's PdfiumError on a bad page
+
+    monkeypatch.setattr(run_module, "process", damaged)
+    result = run_module.run(project, fetch=False, say=lambda _: None)
+    error = result.rejected["changsha-xzspj-2023-budget"]
+    assert error.problems == ["could not be read (RuntimeError: Failed to load page)"]
+    assert result.exit_status() == 1
+
+
+def test_a_chinese_file_name_under_the_c_locale(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "长沙市行政审批服务局2023年部门预算.txt"
+    shutil.copy(SAMPLE, path)
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C"}
+    done = subprocess.run([sys.executable, "-m", "pipeline", "ingest", str(path), "--out",
+                           str(tmp_path / "package"), "--publisher-id", "changsha-xzspj"],
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_rows_a_document_repeats_reject_that_document_not_the_package(project, monkeypatch):
+    import dataclasses
+
+    import pipeline.run as run_module
+
+    real = run_module.process
+
+    def twice(*args, **kwargs):  # a damaged file that prints one project twice, differently
+        extraction = real(*args, **kwargs)
+        project_row = extraction.projects[0]
+        other = dataclasses.replace(project_row, location=project_row.location + "x",
+                                    amount_wan=project_row.amount_wan + 1)
+        return dataclasses.replace(extraction, projects=extraction.projects + (other,))
+
+    assert invoke("run", "--offline", "--root", project).exit_code == 0
+    items = (project / "data/line_items.csv").read_bytes()
+    shutil.rmtree(project / ".cache")
+    monkeypatch.setattr(run_module, "process", twice)
+    result = run_module.run(project, fetch=False, say=lambda _: None)
+    problems = result.rejected["changsha-xzspj-2023-budget"].problems
+    assert problems and problems[0].startswith("projects: the key changsha-xzspj-2023-budget")
+    assert (project / "data/line_items.csv").read_bytes() == items  # written, its rows kept

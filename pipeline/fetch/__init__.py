@@ -3,16 +3,20 @@ with its provenance. One publisher's failure never stops the others."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
-from pipeline.archive import archive, load_manifest
-from pipeline.extract import EXTRACTORS, HTML, sniff
+from pipeline.archive import archive, load_manifest, write_atomic
+from pipeline.errors import ConfigError, DocumentError
+from pipeline.extract import EXTRACTORS, HTML, PDF, extract, pdf, sniff
 from pipeline.fetch import discover
 from pipeline.fetch.http import Client, Fetched, FetchError, Hosts, Offline, Settings
+from pipeline.identify import identify
 from pipeline.model import Source
 from pipeline.revisions import assign_part
 from pipeline.sources import Publisher
@@ -31,6 +35,7 @@ class FetchResult:
     unchanged: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     offline: bool = False
+    notes: list[str] = field(default_factory=list)  # where a document and the registry differ
 
 
 def fetch_publisher(root: Path, publisher: Publisher, years: list[int] | None = None,
@@ -58,6 +63,8 @@ def fetch_publisher(root: Path, publisher: Publisher, years: list[int] | None = 
             break
         except FetchError as error:
             result.failed.append(str(error))
+        except (DocumentError, ConfigError) as error:  # a file the archive cannot take
+            result.failed.append(f"{link.url}: {error}")
     return result
 
 
@@ -90,8 +97,19 @@ def _fetch_link(root: Path, client: Client, publisher: Publisher, link: discover
     if discover.is_attachment(link.url):
         _keep(root, client, publisher, link, link.url, result)
         return
-    page = client.get(link.url)
-    files = discover.attachments(page.content, page.url)
+    pages = load_pages(root)
+    seen = pages.get(link.url)
+    page = client.get(link.url, *(seen[:2] if seen else ("", "")))
+    if page.status == 304 and seen is not None:  # unchanged: its attachments as last time
+        files = seen[2]
+        if not files:
+            result.unchanged.append(link.url)  # a page that is itself the document
+            return
+    else:
+        files = discover.attachments(page.content, page.url)
+        pages[link.url] = (page.headers.get("ETag", ""), page.headers.get("Last-Modified", ""),
+                           files)
+        save_pages(root, pages)
     if files:
         for url in files:
             try:
@@ -104,11 +122,34 @@ def _fetch_link(root: Path, client: Client, publisher: Publisher, link: discover
         result.failed.append(f"{link.url}: the detail page has no attachment and no tables")
 
 
+PAGES = Path("data/archive/pages.csv")  # detail pages' validators and their attachments
+
+
+def load_pages(root: Path) -> dict[str, tuple[str, str, list[str]]]:
+    """Detail page URL -> (ETag, Last-Modified, attachment URLs) from the last fetch."""
+    path = root / PAGES
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {r["url"]: (r["etag"], r["last_modified"], r["attachments"].split())
+                for r in csv.DictReader(handle)}
+
+
+def save_pages(root: Path, pages: dict[str, tuple[str, str, list[str]]]) -> None:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["url", "etag", "last_modified", "attachments"])
+    writer.writerows([url, *pages[url][:2], " ".join(pages[url][2])] for url in sorted(pages))
+    write_atomic(root / PAGES, out.getvalue().encode("utf-8"))
+
+
 def _keep(root: Path, client: Client, publisher: Publisher, link: discover.Link, url: str,
           result: FetchResult) -> None:
     """Download one attachment (conditionally) and archive it if its bytes are new."""
     known = [s for s in load_manifest(root) if s.source_url == url]
     latest = max(known, key=lambda s: s.retrieved_at) if known else None
+    if latest is not None and not (root / latest.path).exists():
+        latest = None  # the original is missing here (a large file a clone lacks): get it
     fetched = client.get(url, latest.etag if latest else "", latest.last_modified if latest
                          else "")
     if fetched.status == 304:
@@ -123,15 +164,39 @@ def _keep(root: Path, client: Client, publisher: Publisher, link: discover.Link,
     _store(root, publisher, link, fetched, actual, result, known_urls=bool(known))
 
 
+def _stated(fetched: Fetched, media_type: str, link: discover.Link, result: FetchResult
+            ) -> tuple[int, str]:
+    """The year and kind the document states about itself, which win over the listing's;
+    a difference is noted. The listing's, when the document does not say."""
+    try:
+        if media_type == PDF:
+            (blocks, _), title = pdf.opening(fetched.content, fetched.url), \
+                pdf.metadata_title(fetched.content)
+        else:
+            blocks, title = extract(fetched.content, media_type, fetched.url), ""
+    except DocumentError:
+        return link.year, link.kind
+    found = identify(blocks, title, Path(urlparse(fetched.url).path).stem)
+    year, kind = found.fiscal_year or link.year, found.kind or link.kind
+    if (year, kind) != (link.year, link.kind):
+        result.notes.append(f"{fetched.url}: the document states {year} {kind}, the listing "
+                            f"link “{link.text}” was taken for {link.year} {link.kind}; "
+                            "archived as the document states")
+    return year, kind
+
+
 def _store(root: Path, publisher: Publisher, link: discover.Link, fetched: Fetched,
            media_type: str, result: FetchResult, known_urls: bool = False) -> None:
     before = {s.sha256 for s in load_manifest(root)}
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    source = Source("", "", publisher.id, link.year, link.kind, publisher.scope, media_type, 0,
+    year, kind = _stated(fetched, media_type, link, result)
+    source = Source("", "", publisher.id, year, kind, publisher.scope, media_type, 0,
                     link.text, fetched.url, now, fetched.headers.get("ETag", ""),
                     fetched.headers.get("Last-Modified", ""), publisher.name, publisher.region,
                     part=Path(urlparse(fetched.url).path).name,
-                    identified_from="publisher:registry, fiscal_year:listing, kind:listing")
+                    identified_from="publisher:registry, " + (
+                        "fiscal_year:document" if year != link.year else "fiscal_year:listing")
+                    + (", kind:document" if kind != link.kind else ", kind:listing"))
     stored = archive(root, fetched.content, assign_part(root, source, fetched.content))
     if stored.sha256 in before:
         result.unchanged.append(fetched.url)

@@ -88,6 +88,8 @@ def health_post(outcome: Outcome) -> Post | None:
     """The single health issue's text, or None when every source and document is fine."""
     lines = [f"- {inert(r.publisher_id)}: {code(failure)}" for r in outcome.fetched
              for failure in r.failed]  # URLs shown whole, never linked
+    lines += [f"- {inert(r.publisher_id)}（提示）: {code(note)}" for r in outcome.fetched
+              for note in r.notes]
     lines += [f"- {inert(doc_id)}: {inert(problem)}" for doc_id, problems in
               sorted(outcome.rejected.items()) for problem in problems]
     if not lines:
