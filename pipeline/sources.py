@@ -73,6 +73,17 @@ def _problems(index: int, entry: dict[str, Any]) -> list[str]:
     for kind in patterns if isinstance(patterns, dict) else []:
         if kind not in KINDS:
             problems.append(f"{label}: link_patterns key {kind!r} is not one of {', '.join(KINDS)}")
+    for key in ("listing_urls", "allowed_hosts", "kinds"):
+        values = entry.get(key)
+        if isinstance(values, list) and not all(isinstance(v, str) and v for v in values):
+            problems.append(f"{label}: {key!r} must be a list of texts")
+    for url in entry.get("listing_urls", []) if isinstance(entry.get("listing_urls"), list) \
+            else []:
+        try:
+            str(url).format(year=2024)
+        except (KeyError, IndexError, ValueError) as error:
+            problems.append(f"{label}: listing URL {url!r} may hold {{year}} and nothing else "
+                            f"in braces ({type(error).__name__}: {error})")
     if isinstance(entry.get("id"), str) and not SAFE_ID.fullmatch(entry["id"]):
         problems.append(f"{label}: id {entry['id']!r} must be letters, digits, - _ . ( ) "
                         "only, start with a letter or digit and have no '..'")

@@ -403,3 +403,29 @@ def test_rows_a_document_repeats_reject_that_document_not_the_package(project, m
     problems = result.rejected["changsha-xzspj-2023-budget"].problems
     assert problems and problems[0].startswith("projects: the key changsha-xzspj-2023-budget")
     assert (project / "data/line_items.csv").read_bytes() == items  # written, its rows kept
+
+
+def test_a_registry_entry_of_the_wrong_shape_is_named_not_a_traceback(project):
+    registry = project / "data/registry.toml"
+    text = registry.read_text(encoding="utf-8")
+    start = text.index("listing_urls = [") + len("listing_urls = [")
+    registry.write_text(text[:start] + '"http://127.0.0.1/{page}/list.html", 3, ' + text[start:],
+                        encoding="utf-8")
+    result = invoke("run", "--offline", "--root", project)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "'listing_urls' must be a list of texts" in result.output
+    assert "listing URL 'http://127.0.0.1/{page}/list.html' may hold {year}" in result.output
+
+
+def test_a_folder_that_cannot_be_written_is_named_in_one_line(project, monkeypatch):
+    import pipeline.package as package
+
+    def refused(path, data):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(package, "write_atomic", refused)  # as a read-only data/ (not root)
+    result = invoke("run", "--offline", "--root", project)
+    assert result.exit_code == 3
+    assert result.output.strip().splitlines()[-1].startswith("error: ") and \
+        result.output.strip().endswith(": Permission denied")
+    assert "Traceback" not in result.output
