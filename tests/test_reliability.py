@@ -429,3 +429,14 @@ def test_a_folder_that_cannot_be_written_is_named_in_one_line(project, monkeypat
     assert result.output.strip().splitlines()[-1].startswith("error: ") and \
         result.output.strip().endswith(": Permission denied")
     assert "Traceback" not in result.output
+
+
+def test_hostile_table_spans_are_bounded():
+    from pipeline.extract import html
+
+    page = (b'<table><tr><td rowspan=100000000 colspan="abc">1</td><td colspan=99999999>2</td>'
+            b"</tr><tr><td>3</td></tr></table>")
+    blocks = html.extract(page)
+    table, = [b for b in blocks if b.kind == "table"] or [None]
+    assert table is not None and len(table.rows) == 2
+    assert max(len(r) for r in table.rows) <= 1 + html.MAX_COLSPAN + 1
