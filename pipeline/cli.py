@@ -12,26 +12,20 @@ from collections.abc import Callable
 from dataclasses import asdict, fields
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.progress import Progress
 
-from pipeline import __version__, diff, outcome
-from pipeline.archive import forget
-from pipeline.commit import commit_data
-from pipeline.compare import Change
+from pipeline import __version__
 from pipeline.errors import FAILED, PARTIAL, BudgetWatchError, ConfigError
-from pipeline.fetch.http import Hosts
-from pipeline.ingest import Overrides, check, ingest
-from pipeline.lock import held
-from pipeline.package import DESCRIPTOR, report_errors, validate
-from pipeline.publish.export import export
-from pipeline.publish.github import GitHub
-from pipeline.publish.issues import publish, release_plan, repository_files
-from pipeline.report import changes_table, report_path
-from pipeline.run import REGISTRY, RunResult, compared, fetch_all, run, write_reports
-from pipeline.sources import load_registry
+from pipeline.schema import DESCRIPTOR
+from pipeline.sources import REGISTRY
+
+# Each command imports what it uses when it runs: `--help`, `--version` and `validate` start
+# without the PDF, spreadsheet, git and diff libraries.
+if TYPE_CHECKING:
+    from pipeline.compare import Change
+    from pipeline.run import RunResult
 
 
 def clean_errors(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -81,6 +75,10 @@ ROOT = click.option("--root", type=click.Path(file_okay=False, path_type=Path),
 @clean_errors
 def run_command(root: Path, offline: bool, commit: bool, allow_shrink: bool) -> None:
     """Fetch, extract, check, write the data package (only if it validates) and the reports."""
+    from pipeline.commit import commit_data
+    from pipeline.lock import held
+    from pipeline.run import run
+
     project_folder(root)
     with held(root, "run", click.echo):
         result = run(root, fetch=not offline, say=click.echo, allow_shrink=allow_shrink)
@@ -101,6 +99,8 @@ def project_folder(root: Path) -> None:
 
 
 def print_summary(result: RunResult) -> None:
+    from pipeline.report import report_path
+
     for e in result.extractions:
         errors = sum(1 for f in e.findings if f.severity == "error")
         click.echo(f"{e.source.doc_id}: {len(e.tables)} tables, {len(e.line_items)} amounts, "
@@ -124,6 +124,13 @@ def print_summary(result: RunResult) -> None:
 @clean_errors
 def fetch_command(root: Path, sources: tuple[str, ...], years: tuple[int, ...]) -> None:
     """Find new and re-published disclosures and archive them; a summary per publisher."""
+    from rich.progress import Progress
+
+    from pipeline.fetch.http import Hosts
+    from pipeline.lock import held
+    from pipeline.run import fetch_all
+    from pipeline.sources import load_registry
+
     publishers = load_registry(root / REGISTRY)
     unknown = [s for s in sources if s not in publishers]
     if unknown:
@@ -180,6 +187,9 @@ def report_fetch(results: list) -> None:
 def ingest_command(paths: tuple[Path, ...], out: Path, publisher_id: str, publisher_name: str,
                    year: int | None, kind: str | None, scope: str | None, part: str) -> None:
     """Extract, check and package local files; files of one disclosure become one document."""
+    from pipeline.ingest import Overrides, check, ingest
+    from pipeline.lock import held
+
     given = Overrides(publisher_id, publisher_name, year, kind or "", scope or "", part)
     check(given)  # before the lock, which creates the folder
     with held(out, "ingest", click.echo):
@@ -196,6 +206,10 @@ def forget_command(target: str, root: Path) -> None:
     """Take an original out of use: TARGET is a document id (all its originals) or the sha256
     of one original (12 hex digits or more). Its file is deleted, its manifest row kept and
     marked, and the package is built again without it."""
+    from pipeline.archive import forget
+    from pipeline.lock import held
+    from pipeline.run import run
+
     project_folder(root)
     with held(root, "forget", click.echo):
         for source in forget(root, target):
@@ -219,6 +233,10 @@ def diff_command(documents: tuple[str, ...], root: Path, publisher: str,
                  years: tuple[int, int] | None, show_all: bool, form: str) -> None:
     """Changes between two documents of the package: two doc ids (`doc@sha` names a replaced
     revision), or --publisher ID --years 2023 2024. Read from the package, not reprocessed."""
+    from pipeline import diff
+    from pipeline.compare import Change
+    from pipeline.report import changes_table
+
     if publisher and years:
         documents = diff.documents(root, publisher, years)
     if len(documents) != 2:
@@ -255,6 +273,9 @@ def diff_command(documents: tuple[str, ...], root: Path, publisher: str,
 @clean_errors
 def report_command(root: Path) -> None:
     """Write the Markdown reports again from the archive, without fetching or packaging."""
+    from pipeline.lock import held
+    from pipeline.run import compared, write_reports
+
     with held(root, "report", click.echo):
         written = write_reports(root, compared(root))
     click.echo(f"reports: {len(written)} written" if written else "reports: unchanged")
@@ -267,6 +288,8 @@ def report_command(root: Path) -> None:
 @clean_errors
 def export_command(root: Path, out: Path) -> None:
     """Zip the data package (datapackage.json, CSVs) with an XLSX workbook for Excel users."""
+    from pipeline.publish.export import export
+
     names = export(root, out)
     click.echo(f"{out}: {len(names)} files ({', '.join(names[-1:] + names[:1])} and CSVs)")
 
@@ -282,6 +305,10 @@ def publish_command(root: Path, dry_run: Path | None, release_zip: Path | None) 
     """Post the last run's change summaries and health issue to GitHub (GITHUB_API_URL,
     GITHUB_REPOSITORY, GITHUB_TOKEN), updating issues rather than duplicating them. It reads
     the run's record (.cache/outcome.json) and runs nothing again."""
+    from pipeline import outcome
+    from pipeline.publish.github import GitHub
+    from pipeline.publish.issues import publish, release_plan, repository_files
+
     result = outcome.load(root)
     github = None
     if dry_run is None:
@@ -311,6 +338,8 @@ def publish_command(root: Path, dry_run: Path | None, release_zip: Path | None) 
 @clean_errors
 def validate_command(descriptor: Path) -> None:
     """Validate a data package with frictionless; exit 1 when it is invalid."""
+    from pipeline.package import report_errors, validate
+
     if not descriptor.exists():
         raise ConfigError(f"{descriptor}: no such file")
     report = validate(descriptor)

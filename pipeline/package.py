@@ -21,9 +21,7 @@ from frictionless import Package, Report
 from pipeline.archive import write_atomic
 from pipeline.errors import PackageError
 from pipeline.model import Extraction
-from pipeline.schema import RESOURCES, package_descriptor
-
-DESCRIPTOR = "datapackage.json"
+from pipeline.schema import DESCRIPTOR, RESOURCES, package_descriptor
 
 
 def cell(value: Any) -> str:

@@ -20,9 +20,7 @@ from pipeline.model import Extraction, Finding
 from pipeline.package import merge, read_rows, repeated_keys, write
 from pipeline.process import process
 from pipeline.report import render, render_json, report_path, summarise
-from pipeline.sources import Publisher, load_registry
-
-REGISTRY = Path("data/registry.toml")
+from pipeline.sources import REGISTRY, Publisher, load_registry
 
 
 @dataclass

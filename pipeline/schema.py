@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 S, N, INT = "string", "number", "integer"
+DESCRIPTOR = "datapackage.json"  # the package's descriptor, at the project's root
 
 # resource: (title, description, primary key, [(field, type, title, description)])
 RESOURCES: dict[str, tuple[str, str, list[str], list[tuple[str, str, str, str]]]] = {

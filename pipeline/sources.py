@@ -11,6 +11,7 @@ from typing import Any
 
 from pipeline.errors import RegistryError
 
+REGISTRY = Path("data/registry.toml")
 KINDS = ("budget", "final_accounts")
 # a publisher id names folders and files: word characters (Chinese too), - _ . ( ) only,
 # starting with a word character and never `..`

@@ -2,7 +2,7 @@ import json
 from decimal import Decimal as D
 
 from click.testing import CliRunner
-from conftest import snapshot
+from conftest import REPO, snapshot
 
 from pipeline.cli import main
 
@@ -54,6 +54,24 @@ def test_validate_a_missing_file_is_a_clean_error(tmp_path):
     result = invoke("validate", str(tmp_path / "nope.json"))
     assert result.exit_code == 2  # a usage error
     assert result.output == f"error: {tmp_path / 'nope.json'}: no such file\n"
+
+
+def test_help_version_and_validate_start_without_the_heavy_libraries(tmp_path):
+    import subprocess
+    import sys
+
+    from pipeline.schema import DESCRIPTOR
+
+    probe = ("import sys\nfrom click.testing import CliRunner\nfrom pipeline.cli import main\n"
+             f"for args in (['--help'], ['--version'], ['validate', '{REPO / DESCRIPTOR}']):\n"
+             "    CliRunner().invoke(main, args)\n"
+             "    assert CliRunner().invoke(main, args).exit_code == 0, args\n"
+             "heavy = ('pdfplumber', 'pypdfium2', 'openpyxl', 'git', 'deepdiff', 'docx', "
+             "'rich.progress')\n"
+             "print(sorted(m for m in heavy if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=60)
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr
 
 
 def test_every_command_has_help():

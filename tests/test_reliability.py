@@ -31,12 +31,12 @@ def test_a_corrupt_manifest_is_a_configuration_error_naming_its_line(project):
 
 
 def test_an_internal_failure_exits_3_in_one_line(project, monkeypatch):
-    import pipeline.cli as cli
+    import pipeline.run as run_module
 
     def broken(*_args, **_kwargs):
         raise KeyError("page")
 
-    monkeypatch.setattr(cli, "run", broken)
+    monkeypatch.setattr(run_module, "run", broken)
     result = invoke("run", "--offline", "--root", project)
     assert result.exit_code == 3
     assert result.output.strip().splitlines() == [
@@ -54,6 +54,7 @@ def test_a_package_that_does_not_validate_fails_the_run(project, monkeypatch):
 def test_the_scheduled_job_lets_only_rejected_documents_pass():
     workflow = (Path(__file__).parent.parent / ".github/workflows/budgetwatch.yml").read_text()
     assert "budgetwatch run --commit || test $? -eq 1" in workflow  # 2 and 3 fail the step
+    assert "|| true" not in workflow  # no step hides a failure
 
 
 def test_ingest_exits_on_the_files_it_was_given_not_on_older_rejections(tmp_path):
@@ -73,7 +74,6 @@ def test_publish_posts_what_the_fetching_run_recorded_and_runs_nothing(project, 
                                                                      tmp_path):
     import json
 
-    import pipeline.cli as cli
     import pipeline.run as run_module
     from pipeline.fetch import FetchResult
     from pipeline.outcome import Outcome, save
@@ -85,7 +85,6 @@ def test_publish_posts_what_the_fetching_run_recorded_and_runs_nothing(project, 
     def never(*_args, **_kwargs):
         raise AssertionError("publish ran the pipeline again")
 
-    monkeypatch.setattr(cli, "run", never)
     monkeypatch.setattr(run_module, "run", never)
     out = tmp_path / "dry"
     published = invoke("publish", "--root", project, "--dry-run", out)
