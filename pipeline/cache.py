@@ -34,6 +34,10 @@ def key(sources: list[Source], publisher: str, region: str) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+def has(root: Path, cache_key: str) -> bool:
+    return (root / CACHE / f"{cache_key}.pickle").exists()
+
+
 def load(root: Path, cache_key: str) -> Extraction | None:
     path = root / CACHE / f"{cache_key}.pickle"
     try:

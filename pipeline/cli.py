@@ -61,6 +61,10 @@ def main() -> None:
     """Budget Watch: Chinese budget disclosures as a validated open data package."""
 
 
+JOBS = click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1,
+                    show_default="the machine's cores",
+                    help="Documents read at once, by as many processes; the output is the "
+                    "same bytes whatever the number.")
 ROOT = click.option("--root", type=click.Path(file_okay=False, path_type=Path),
                     default=".", show_default=True,
                     help="Project folder holding data/ and datapackage.json.")
@@ -72,8 +76,10 @@ ROOT = click.option("--root", type=click.Path(file_okay=False, path_type=Path),
 @click.option("--commit", is_flag=True, help="Commit the data to git when it changed.")
 @click.option("--allow-shrink", is_flag=True, help="Write the package even when it drops most "
               "of the documents the last one held.")
+@JOBS
 @clean_errors
-def run_command(root: Path, offline: bool, commit: bool, allow_shrink: bool) -> None:
+def run_command(root: Path, offline: bool, commit: bool, allow_shrink: bool, jobs: int
+                ) -> None:
     """Fetch, extract, check, write the data package (only if it validates) and the reports."""
     from pipeline.commit import commit_data
     from pipeline.lock import held
@@ -81,7 +87,8 @@ def run_command(root: Path, offline: bool, commit: bool, allow_shrink: bool) -> 
 
     project_folder(root)
     with held(root, "run", click.echo):
-        result = run(root, fetch=not offline, say=click.echo, allow_shrink=allow_shrink)
+        result = run(root, fetch=not offline, say=click.echo, allow_shrink=allow_shrink,
+                     jobs=jobs)
         print_summary(result)
         if commit:
             sha = commit_data(root, result)
@@ -183,9 +190,11 @@ def report_fetch(results: list) -> None:
 @click.option("--part", default="", help="The part the files are: an earlier file's part (see "
               "data/archive/manifest.csv) to make them its new revision, a new name to make "
               "them a new part. Default: decided from what the files hold.")
+@JOBS
 @clean_errors
 def ingest_command(paths: tuple[Path, ...], out: Path, publisher_id: str, publisher_name: str,
-                   year: int | None, kind: str | None, scope: str | None, part: str) -> None:
+                   year: int | None, kind: str | None, scope: str | None, part: str, jobs: int
+                   ) -> None:
     """Extract, check and package local files; files of one disclosure become one document."""
     from pipeline.ingest import Overrides, check, ingest
     from pipeline.lock import held
@@ -193,7 +202,7 @@ def ingest_command(paths: tuple[Path, ...], out: Path, publisher_id: str, publis
     given = Overrides(publisher_id, publisher_name, year, kind or "", scope or "", part)
     check(given)  # before the lock, which creates the folder
     with held(out, "ingest", click.echo):
-        result = ingest(list(paths), out, given, say=click.echo)
+        result = ingest(list(paths), out, given, say=click.echo, jobs=jobs)
         print_summary(result)
     sys.exit(result.exit_status())
 

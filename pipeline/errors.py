@@ -50,6 +50,9 @@ class DocumentError(TerminalError):
         self.problems = problems
         super().__init__(f"{document}: " + "; ".join(problems))
 
+    def __reduce__(self) -> tuple[type, tuple[str, list[str]]]:  # crosses process pools
+        return type(self), (self.document, self.problems)
+
 
 class PackageError(TerminalError):
     """The data package did not validate; nothing was written."""

@@ -190,7 +190,7 @@ def _stamp(moment: datetime) -> str:
 
 
 def ingest(paths: list[Path], out: Path, given: Overrides = Overrides(),
-           say: Callable[[str], None] = print) -> RunResult:
+           say: Callable[[str], None] = print, jobs: int = 1) -> RunResult:
     """Archive the files into `out` and build its package and reports as `run` does."""
     check(given)
     registry_path = out / REGISTRY
@@ -203,7 +203,7 @@ def ingest(paths: list[Path], out: Path, given: Overrides = Overrides(),
         stored = archive(out, data, assign_part(out, source, data, given.part), revive=True)
         revision = "" if stored.part == path.name else f", a new revision of {stored.part}"
         say(f"ingest {path}: {stored.doc_id} ({stored.path}{revision})")
-    result = run(out, fetch=False, say=say)
+    result = run(out, fetch=False, say=say, jobs=jobs)
     result.rejected.update(rejected)
     result.asked = {source.doc_id for _, _, source in sources} | set(rejected)
     return result

@@ -6,8 +6,10 @@ import contextlib
 import csv
 import io
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
+from multiprocessing import get_context
 from pathlib import Path
 
 from pipeline import cache
@@ -16,7 +18,7 @@ from pipeline.compare import Change, computed_changes, pairs, revision, year_on_
 from pipeline.errors import OK, PARTIAL, DocumentError, PackageError
 from pipeline.fetch import FetchResult, Settings, fetch_publisher
 from pipeline.fetch.http import Hosts
-from pipeline.model import Extraction, Finding
+from pipeline.model import Extraction, Finding, Source
 from pipeline.package import merge, read_rows, repeated_keys, write
 from pipeline.process import process
 from pipeline.report import render, render_json, report_path, summarise
@@ -96,22 +98,20 @@ def fetch_all(root: Path, publishers: dict[str, Publisher], say: Callable[[str],
     return results
 
 
-def process_all(root: Path, publishers: dict[str, Publisher]) -> RunResult:
+def process_all(root: Path, publishers: dict[str, Publisher], jobs: int = 1) -> RunResult:
     """Every current document; a document that cannot be used keeps its last good rows.
-    A document with an earlier revision is compared with it, cell by cell."""
+    A document with an earlier revision is compared with it, cell by cell. Documents the
+    cache does not hold are read by `jobs` processes at once; results keep the same order,
+    so the package is the same bytes whatever `jobs` is."""
     result = RunResult()
     manifest = load_manifest(root)
-    for sources in current(manifest):
-        try:
-            extraction = processed(root, sources, publishers)
-        except DocumentError as error:
-            result.rejected[sources[0].doc_id] = error
+    documents = current(manifest)
+    for sources, (outcome, value) in zip(documents, _read_all(root, documents, publishers, jobs),
+                                         strict=True):
+        if outcome != "read":
+            result.rejected[sources[0].doc_id] = value
             continue
-        except Exception as error:  # a damaged file that breaks a library: this one only
-            result.rejected[sources[0].doc_id] = DocumentError(
-                " + ".join(s.path for s in sources),
-                [f"could not be read ({type(error).__name__}: {error})"])
-            continue
+        extraction = value
         repeated = repeated_keys(extraction)
         if repeated:  # the document's rows cannot be told apart: it, not the package, fails
             result.rejected[sources[0].doc_id] = DocumentError(
@@ -127,26 +127,54 @@ def process_all(root: Path, publishers: dict[str, Publisher]) -> RunResult:
     return result
 
 
+def _read_all(root: Path, documents: list[list[Source]], publishers: dict[str, Publisher],
+              jobs: int) -> list[tuple[str, object]]:
+    """("read", Extraction) or ("rejected", DocumentError) per document, in order."""
+    work = [(root, sources, publishers) for sources in documents]
+    missing = sum(1 for sources in documents if not cache.has(root, _cache_key(
+        sources, publishers)))
+    if jobs <= 1 or missing < 2:
+        return [_read_one(*w) for w in work]
+    with ProcessPoolExecutor(min(jobs, missing), mp_context=get_context("fork")) as pool:
+        return list(pool.map(_read_one, *zip(*work, strict=True)))
+
+
+def _read_one(root: Path, sources: list[Source], publishers: dict[str, Publisher]
+              ) -> tuple[str, object]:
+    try:
+        return "read", processed(root, sources, publishers)
+    except DocumentError as error:
+        return "rejected", error
+    except Exception as error:  # a damaged file that breaks a library: this one only
+        return "rejected", DocumentError(" + ".join(s.path for s in sources),
+                                         [f"could not be read ({type(error).__name__}: "
+                                          f"{error})"])
+
+
+def _cache_key(sources: list[Source], publishers: dict[str, Publisher]) -> str:
+    publisher = _publisher(publishers, sources[0].publisher_id)
+    return cache.key(sources, publisher.name, publisher.region)
+
+
 def processed(root: Path, sources: list, publishers: dict[str, Publisher]) -> Extraction:
     """A document's extraction, from the cache when its originals and the parser are known."""
-    publisher = _publisher(publishers, sources[0].publisher_id)
-    cache_key = cache.key(sources, publisher.name, publisher.region)
+    cache_key = _cache_key(sources, publishers)
     extraction = cache.load(root, cache_key)
     if extraction is None:
-        extraction = process(sources, root, publisher)
+        extraction = process(sources, root, _publisher(publishers, sources[0].publisher_id))
         cache.save(root, cache_key, extraction)
     return extraction
 
 
 def run(root: Path, fetch: bool = True, say: Callable[[str], None] = print,
-        allow_shrink: bool = False) -> RunResult:
+        allow_shrink: bool = False, jobs: int = 1) -> RunResult:
     """Fetch (unless told not to), process, write the package if it validates, write reports.
     A package that would drop most of the documents the last one held is not written unless
     `allow_shrink` (a lost manifest or archive must not empty the data)."""
     registry = root / REGISTRY
     publishers = load_registry(registry) if fetch or registry.exists() else {}
     fetched = fetch_all(root, publishers, say) if fetch else []
-    result = compared(root, publishers)
+    result = compared(root, publishers, jobs)
     result.fetched = fetched
     kept = read_rows(root, set(result.rejected))
     extra = {"changes": [asdict(c) for c in result.comparisons.changes],
@@ -177,13 +205,14 @@ def refuse_shrink(root: Path, texts: dict[str, str]) -> None:
             "the documents are meant to go, run again with --allow-shrink")
 
 
-def compared(root: Path, publishers: dict[str, Publisher] | None = None) -> RunResult:
+def compared(root: Path, publishers: dict[str, Publisher] | None = None, jobs: int = 1
+             ) -> RunResult:
     """Every current document processed (from the cache where possible) and compared with
     its earlier revision and its publisher's previous year."""
     if publishers is None:
         registry = root / REGISTRY
         publishers = load_registry(registry) if registry.exists() else {}
-    result = process_all(root, publishers)
+    result = process_all(root, publishers, jobs)
     result.comparisons.add(compare_all(result.extractions))
     return result
 

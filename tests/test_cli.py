@@ -167,3 +167,34 @@ def test_diff_and_report_between_two_years_of_one_publisher(project):
     assert bad.exit_code == 2 and "given: nope" in bad.output
     bad = invoke("diff", "nope", "changsha-xzspj-2023-budget", "--root", str(project))
     assert bad.exit_code == 2 and "not found: nope" in bad.output
+
+
+def test_reading_documents_in_parallel_gives_the_same_bytes(tmp_path):
+    import shutil
+
+    from conftest import sample_text
+    from test_ingest import shifted
+
+    serial = tmp_path / "serial"
+    files = []
+    for year in (2020, 2021, 2022, 2023):
+        path = tmp_path / f"budget-{year}.txt"
+        path.write_text(shifted(sample_text(), year), encoding="utf-8")
+        files.append(path)
+    given = invoke("ingest", *map(str, files), "--out", str(serial), "--publisher-id",
+                   "changsha-xzspj", "--jobs", "1")
+    assert given.exit_code in (0, 1), given.output
+    parallel = tmp_path / "parallel"
+    (parallel / "data").mkdir(parents=True)
+    shutil.copytree(serial / "data/archive", parallel / "data/archive")
+    shutil.rmtree(serial / ".cache")
+    for root, jobs in ((serial, "1"), (parallel, "2")):
+        result = invoke("run", "--offline", "--root", str(root), "--jobs", jobs)
+        assert result.exit_code in (0, 1), result.output
+
+    def package(root):
+        files = [root / "datapackage.json", *sorted((root / "data").glob("*.csv")),
+                 *sorted((root / "reports").rglob("*.*"))]
+        return {str(p.relative_to(root)): p.read_bytes() for p in files}
+
+    assert package(parallel) == package(serial) and len(package(serial)) > 10
