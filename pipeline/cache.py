@@ -1,6 +1,7 @@
 """Same bytes, same parser: nothing reruns. A document's extraction is kept on disk under a
 key made of its originals' sha256 and a fingerprint of the pipeline's own code and data, so
-a rerun on unchanged originals costs a file read, and a parser change reprocesses all."""
+a rerun on unchanged originals costs a file read, and a parser change reprocesses all.
+Rejections are kept the same way: a document that cannot be read is not read again."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from functools import cache
 from pathlib import Path
 
 from pipeline.archive import write_atomic
+from pipeline.errors import DocumentError
 from pipeline.model import Extraction, Source
 
 CACHE = Path(".cache/extractions")
@@ -38,7 +40,8 @@ def has(root: Path, cache_key: str) -> bool:
     return (root / CACHE / f"{cache_key}.pickle").exists()
 
 
-def load(root: Path, cache_key: str) -> Extraction | None:
+def load(root: Path, cache_key: str) -> Extraction | DocumentError | None:
+    """The extraction kept, or the reason the same originals were rejected; None if neither."""
     path = root / CACHE / f"{cache_key}.pickle"
     try:
         return pickle.loads(path.read_bytes())
@@ -46,5 +49,6 @@ def load(root: Path, cache_key: str) -> Extraction | None:
         return None
 
 
-def save(root: Path, cache_key: str, extraction: Extraction) -> None:
+def save(root: Path, cache_key: str, extraction: Extraction | DocumentError) -> None:
+    """Keep an extraction, or a rejection, so that a rerun reads neither again."""
     write_atomic(root / CACHE / f"{cache_key}.pickle", pickle.dumps(extraction))

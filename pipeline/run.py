@@ -157,12 +157,25 @@ def _cache_key(sources: list[Source], publishers: dict[str, Publisher]) -> str:
 
 
 def processed(root: Path, sources: list, publishers: dict[str, Publisher]) -> Extraction:
-    """A document's extraction, from the cache when its originals and the parser are known."""
+    """A document's extraction, from the cache when its originals and the parser are known;
+    a rejection is kept and raised again the same way."""
     cache_key = _cache_key(sources, publishers)
-    extraction = cache.load(root, cache_key)
-    if extraction is None:
+    kept = cache.load(root, cache_key)
+    if isinstance(kept, DocumentError):
+        raise kept  # rejected before, with the same originals and parser
+    if kept is not None:
+        return kept
+    missing = [s.path for s in sources if not (root / s.path).exists()]
+    if missing:  # not kept: the original may come back (a fetch, a clone with large files)
+        raise DocumentError(" + ".join(missing), [
+            "the original is missing from the archive (originals over 5 MB are not "
+            "committed to git); `budgetwatch fetch` downloads it again"])
+    try:
         extraction = process(sources, root, _publisher(publishers, sources[0].publisher_id))
-        cache.save(root, cache_key, extraction)
+    except DocumentError as error:
+        cache.save(root, cache_key, error)
+        raise
+    cache.save(root, cache_key, extraction)
     return extraction
 
 

@@ -439,3 +439,20 @@ def test_hostile_table_spans_are_bounded():
     table, = [b for b in blocks if b.kind == "table"] or [None]
     assert table is not None and len(table.rows) == 2
     assert max(len(r) for r in table.rows) <= 1 + html.MAX_COLSPAN + 1
+
+
+def test_a_rejected_document_is_not_read_again_on_the_next_run(tmp_path, monkeypatch):
+    import pipeline.run as run_module
+
+    broken = tmp_path / "broken.txt"
+    broken.write_text("某局2022年部门预算\n本文件没有任何表格。\n", encoding="utf-8")
+    out = tmp_path / "package"
+    assert invoke("ingest", broken, "--out", out, "--publisher-id", "mou").exit_code == 1
+    calls = []
+    real = run_module.process
+    monkeypatch.setattr(run_module, "process",
+                        lambda *args, **kwargs: calls.append(args) or real(*args, **kwargs))
+    again = run_module.run(out, fetch=False, say=lambda _: None)
+    assert "mou-2022-budget" in again.rejected and "no standard table" in str(
+        again.rejected["mou-2022-budget"])
+    assert calls == []  # the same bytes and parser: the rejection was kept, not redone
