@@ -19,11 +19,7 @@ def read_blocks(sources: list[Source], root: Path) -> list[Block]:
     """The blocks of every file of a document, in reading order. In a document of several
     files, a file that cannot be read at all (a scan) becomes a notice; the others are read."""
     blocks: list[Block] = []
-    for source in sources:
-        if not (root / source.path).exists():
-            raise DocumentError(source.path, [
-                "the original is missing from the archive (originals over 5 MB are not "
-                "committed to git); `budgetwatch fetch` downloads it again"])
+    for source in sources:  # run.processed has said which originals are missing
         data = (root / source.path).read_bytes()
         try:
             found = extract(data, source.media_type, source.path)
