@@ -53,10 +53,12 @@ def fetch_publisher(root: Path, publisher: Publisher, years: list[int] | None = 
         result.offline = True
         result.failed.append(str(error))
         return result
+    pages = load_pages(root)  # read once, written once: not per detail page
+    known = dict(pages)
     for link in links:
         progress(link.url)
         try:
-            _fetch_link(root, client, publisher, link, result)
+            _fetch_link(root, client, publisher, link, result, pages)
         except Offline as error:
             result.offline = True
             result.failed.append(str(error))
@@ -65,6 +67,8 @@ def fetch_publisher(root: Path, publisher: Publisher, years: list[int] | None = 
             result.failed.append(str(error))
         except (DocumentError, ConfigError) as error:  # a file the archive cannot take
             result.failed.append(f"{link.url}: {error}")
+    if pages != known:
+        save_pages(root, pages)
     return result
 
 
@@ -93,11 +97,10 @@ def _listed(client: Client, publisher: Publisher, years: list[int], result: Fetc
 
 
 def _fetch_link(root: Path, client: Client, publisher: Publisher, link: discover.Link,
-                result: FetchResult) -> None:
+                result: FetchResult, pages: dict[str, tuple[str, str, list[str]]]) -> None:
     if discover.is_attachment(link.url):
         _keep(root, client, publisher, link, link.url, result)
         return
-    pages = load_pages(root)
     seen = pages.get(link.url)
     page = client.get(link.url, *(seen[:2] if seen else ("", "")))
     if page.status == 304 and seen is not None:  # unchanged: its attachments as last time
@@ -109,7 +112,6 @@ def _fetch_link(root: Path, client: Client, publisher: Publisher, link: discover
         files = discover.attachments(page.content, page.url)
         pages[link.url] = (page.headers.get("ETag", ""), page.headers.get("Last-Modified", ""),
                            files)
-        save_pages(root, pages)
     if files:
         for url in files:
             try:
