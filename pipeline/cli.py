@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import io
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, fields
 from decimal import Decimal
 from pathlib import Path
@@ -86,14 +87,29 @@ def run_command(root: Path, offline: bool, commit: bool, allow_shrink: bool, job
     from pipeline.run import run
 
     project_folder(root)
-    with held(root, "run", click.echo):
+    with held(root, "run", click.echo), reading_bar() as progress:
         result = run(root, fetch=not offline, say=click.echo, allow_shrink=allow_shrink,
-                     jobs=jobs)
+                     jobs=jobs, progress=progress)
         print_summary(result)
         if commit:
             sha = commit_data(root, result)
             click.echo(f"commit: {sha[:12]}" if sha else "commit: nothing changed")
     sys.exit(result.exit_status())
+
+
+@contextlib.contextmanager
+def reading_bar() -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar over the documents being read, on a terminal (stderr); none elsewhere,
+    and rich is then not imported."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("reading documents", total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 def project_folder(root: Path) -> None:
@@ -201,8 +217,8 @@ def ingest_command(paths: tuple[Path, ...], out: Path, publisher_id: str, publis
 
     given = Overrides(publisher_id, publisher_name, year, kind or "", scope or "", part)
     check(given)  # before the lock, which creates the folder
-    with held(out, "ingest", click.echo):
-        result = ingest(list(paths), out, given, say=click.echo, jobs=jobs)
+    with held(out, "ingest", click.echo), reading_bar() as progress:
+        result = ingest(list(paths), out, given, say=click.echo, jobs=jobs, progress=progress)
         print_summary(result)
     sys.exit(result.exit_status())
 

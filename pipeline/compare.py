@@ -7,8 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from deepdiff import DeepDiff
-
 from pipeline.check import Checker, formula_terms, printed_as
 from pipeline.check_lines import line_name, line_rows
 from pipeline.model import Extraction, Finding, LineItem, StatedChange
@@ -344,6 +342,8 @@ def revision(old: Extraction, new: Extraction) -> list[Change]:
     before = {_key(i): i for i in old.line_items if i.table not in whole}
     after = {_key(i): i for i in new.line_items if i.table not in whole}
     changed = [k for k in before.keys() & after.keys() if before[k] != after[k]]
+    from deepdiff import DeepDiff  # with numpy behind it: imported when revisions differ
+
     diff = DeepDiff({"|".join(k): _record(before[k]) for k in changed},
                     {"|".join(k): _record(after[k]) for k in changed}, ignore_order=True)
     moved = {path.split("'")[1] for path in diff.get("values_changed", {})}

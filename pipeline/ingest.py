@@ -3,6 +3,7 @@ folder: identified from their own text, archived, then processed exactly as `run
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from pipeline.archive import archive, load_manifest
 from pipeline.errors import ConfigError, DocumentError
-from pipeline.extract import MAX_BYTES, PDF, extract, pdf, sniff
+from pipeline.extract import MAX_BYTES, PDF, extract, sniff
 from pipeline.identify import Identity, identify, publisher_slug
 from pipeline.model import Source
 from pipeline.revisions import assign_part
@@ -57,18 +58,28 @@ class _File:
     unreadable: str = ""  # why its text could not be read at all (a scan), if so
 
 
-def _read_identity(path: Path, given: Overrides, registry: dict) -> _File:
+def _read_identity(path: Path, given: Overrides, registry: dict,
+                   archived: dict[str, Source] | None = None) -> _File:
+    """A file and who it says published it; a file the archive holds already is not read
+    again: its identity is the one recorded when it was archived."""
     data = _read(path)
+    known = (archived or {}).get(hashlib.sha256(data).hexdigest())
+    if known is not None:
+        return _File(path, data, Identity(known.publisher, known.fiscal_year, known.kind,
+                                          known.scope, known.identified_from))
     media_type = sniff(data)
-    later: list = []
     if media_type == PDF:
-        (blocks, later), title = pdf.opening(data, str(path)), pdf.metadata_title(data)
-        unreadable = "" if blocks else pdf.scanned(pdf.page_count(data, str(path)))
+        from pipeline.extract import pdf
+
+        first = pdf.opening(data, str(path))
+        blocks, title = first.blocks, first.title
+        unreadable = "" if blocks else pdf.scanned(first.pages)
     else:
         blocks, title, unreadable = extract(data, media_type, str(path)), "", ""
     found = identify(blocks, title, path.stem)
-    if blocks and later and not found.publisher:  # a label deeper in (部门整体支出绩效目标表)
-        found = _fill(found, identify(blocks + later))
+    if blocks and media_type == PDF and not found.publisher:  # a label deeper in (绩效目标表)
+        later = pdf.deeper(data, str(path))
+        found = _fill(found, identify(blocks + later)) if later else found
     chosen = {f: getattr(given, f) for f in ("publisher", "fiscal_year", "kind", "scope")
               if getattr(given, f)}
     if given.publisher_id and not (given.publisher or found.publisher):
@@ -155,9 +166,10 @@ def identify_files(paths: list[Path], given: Overrides, registry: dict,
                    ) -> tuple[list[tuple[Path, bytes, Source]], dict[str, DocumentError]]:
     read: list[_File] = []
     rejected: dict[str, DocumentError] = {}
+    by_sha = {s.sha256: s for s in archived or [] if s.publisher}
     for path in paths:
         try:
-            read.append(_read_identity(path, given, registry))
+            read.append(_read_identity(path, given, registry, by_sha))
         except DocumentError as error:
             rejected[str(path)] = error
     groups, refused = group(read)
@@ -190,7 +202,8 @@ def _stamp(moment: datetime) -> str:
 
 
 def ingest(paths: list[Path], out: Path, given: Overrides = Overrides(),
-           say: Callable[[str], None] = print, jobs: int = 1) -> RunResult:
+           say: Callable[[str], None] = print, jobs: int = 1,
+           progress: Callable[[int, int], None] | None = None) -> RunResult:
     """Archive the files into `out` and build its package and reports as `run` does."""
     check(given)
     registry_path = out / REGISTRY
@@ -203,7 +216,7 @@ def ingest(paths: list[Path], out: Path, given: Overrides = Overrides(),
         stored = archive(out, data, assign_part(out, source, data, given.part), revive=True)
         revision = "" if stored.part == path.name else f", a new revision of {stored.part}"
         say(f"ingest {path}: {stored.doc_id} ({stored.path}{revision})")
-    result = run(out, fetch=False, say=say, jobs=jobs)
+    result = run(out, fetch=False, say=say, jobs=jobs, progress=progress)
     result.rejected.update(rejected)
     result.asked = {source.doc_id for _, _, source in sources} | set(rejected)
     return result

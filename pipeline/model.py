@@ -186,3 +186,16 @@ class Extraction:
     listed: tuple[str, ...] = ()  # the tables its 目录 lists, titles as printed
     by_header: tuple[str, ...] = ()  # tables printed without a title, known by their header
     checks: tuple[CheckRun, ...] = ()  # every check run, in order (checks_run of them)
+
+
+@dataclass
+class FetchResult:
+    """What fetching one publisher did: documents new, re-published, unchanged, failed."""
+
+    publisher_id: str
+    new: list[str] = field(default_factory=list)
+    republished: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    offline: bool = False
+    notes: list[str] = field(default_factory=list)  # where a document and the registry differ

@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING, Any
 from pipeline.archive import write_atomic
 from pipeline.compare import Change
 from pipeline.errors import ConfigError
-from pipeline.fetch import FetchResult
-from pipeline.model import Finding, StatedChange
+from pipeline.model import FetchResult, Finding, StatedChange
 from pipeline.report import DocumentSummary, report_path, summarise
 
 if TYPE_CHECKING:

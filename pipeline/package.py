@@ -11,17 +11,19 @@ import re
 import shutil
 import tempfile
 import time
-from dataclasses import asdict
+from dataclasses import fields
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
-from typing import Any
-
-from frictionless import Package, Report
+from typing import TYPE_CHECKING, Any
 
 from pipeline.archive import write_atomic
 from pipeline.errors import PackageError
 from pipeline.model import Extraction
 from pipeline.schema import DESCRIPTOR, RESOURCES, package_descriptor
+
+if TYPE_CHECKING:
+    from frictionless import Report
 
 
 def cell(value: Any) -> str:
@@ -55,13 +57,24 @@ def rows_of(extraction: Extraction) -> dict[str, list[dict[str, Any]]]:
     }
     return {
         "documents": [document],
-        "line_items": [asdict(i) for i in extraction.line_items],
-        "projects": [asdict(p) for p in extraction.projects],
-        "performance_targets": [asdict(t) for t in extraction.targets],
-        "stated_changes": [asdict(c) for c in extraction.stated_changes],
-        "findings": [asdict(f) for f in extraction.findings],
-        "checks": [asdict(c) for c in extraction.checks],
+        "line_items": records(extraction.line_items),
+        "projects": records(extraction.projects),
+        "performance_targets": records(extraction.targets),
+        "stated_changes": records(extraction.stated_changes),
+        "findings": records(extraction.findings),
+        "checks": records(extraction.checks),
     }
+
+
+@cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(kind))
+
+
+def records(rows: tuple | list) -> list[dict[str, Any]]:
+    """Rows (flat dataclasses: every field a scalar) as dicts, field by field: what
+    dataclasses.asdict gives them, without its deep copy."""
+    return [{name: getattr(row, name) for name in _field_names(type(row))} for row in rows]
 
 
 def unique_keys(name: str, rows: list[list[str]], fields: list[str]) -> list[list[str]]:
@@ -129,8 +142,9 @@ def merge(extractions: list[Extraction], kept: dict[str, list[dict[str, str]]],
     (`extra`: changes, cross-document findings; `computed`: the change each stated change
     should be, from the two years' tables) and rows kept from the last package."""
     texts = {}
+    contributed = [rows_of(e) for e in extractions]
     for name in RESOURCES:
-        rows = [row for e in extractions for row in rows_of(e).get(name, [])]
+        rows = [row for rows in contributed for row in rows.get(name, [])]
         if name == "stated_changes":
             rows = [r | {"computed_change_wan": (computed or {}).get(
                 (r["doc_id"], r["subject"], r["compared_to"], r["location"]))} for r in rows]
@@ -153,6 +167,8 @@ def read_rows(root: Path, doc_ids: set[str]) -> dict[str, list[dict[str, str]]]:
 
 
 def validate(descriptor: Path) -> Report:
+    from frictionless import Package  # a third of a second to import: only when validating
+
     return Package(str(descriptor)).validate()
 
 
@@ -175,14 +191,20 @@ def dangling(texts: dict[str, str]) -> list[str]:
 
 
 def write(root: Path, texts: dict[str, str]) -> list[str]:
-    """Stage, validate, then replace changed files; returns the paths that changed.
+    """Stage, validate, then replace changed files; returns the paths that changed. A
+    package the same bytes as the one in place (which was validated when written) is left
+    as it is, and not validated again.
 
     Raises PackageError (and leaves the package as it was) when validation fails."""
+    descriptor = json.dumps(package_descriptor(), ensure_ascii=False, indent=2) + "\n"
+    files = {DESCRIPTOR: descriptor} | {f"data/{n}.csv": t for n, t in texts.items()}
+    changed = {path: text.encode("utf-8") for path, text in files.items()
+               if not (root / path).exists() or (root / path).read_bytes() != text.encode()}
+    if not changed:
+        return []
     if dangling(texts):
         raise PackageError("the data package did not validate; nothing was written:\n  "
                            "changes.from_doc names no document: " + ", ".join(dangling(texts)))
-    descriptor = json.dumps(package_descriptor(), ensure_ascii=False, indent=2) + "\n"
-    files = {DESCRIPTOR: descriptor} | {f"data/{n}.csv": t for n, t in texts.items()}
     staging = Path(tempfile.mkdtemp(prefix="budgetwatch-package-"))
     try:
         for path, text in files.items():
@@ -194,8 +216,6 @@ def write(root: Path, texts: dict[str, str]) -> list[str]:
                                + "\n  ".join(report_errors(report)))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    changed = {path: text.encode("utf-8") for path, text in files.items()
-               if not (root / path).exists() or (root / path).read_bytes() != text.encode()}
     replace_together(root, changed)
     return sorted(changed, key=lambda path: path == DESCRIPTOR)
 

@@ -6,23 +6,26 @@ import contextlib
 import csv
 import io
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
 from decimal import Decimal
 from multiprocessing import get_context
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline import cache
-from pipeline.archive import current, load_manifest, previous_revision, write_atomic
+from pipeline.archive import MANIFEST, current, load_manifest, previous_revision, write_atomic
 from pipeline.compare import Change, computed_changes, pairs, revision, year_on_year
 from pipeline.errors import OK, PARTIAL, DocumentError, PackageError
-from pipeline.fetch import FetchResult, Settings, fetch_publisher
-from pipeline.fetch.http import Hosts
-from pipeline.model import Extraction, Finding, Source
-from pipeline.package import merge, read_rows, repeated_keys, write
-from pipeline.process import process
+from pipeline.model import Extraction, FetchResult, Finding, Source
+from pipeline.package import merge, read_rows, records, repeated_keys, write
 from pipeline.report import render, render_json, report_path, summarise
+from pipeline.schema import DESCRIPTOR, RESOURCES
 from pipeline.sources import REGISTRY, Publisher, load_registry
+
+if TYPE_CHECKING:  # fetching (requests, the HTML parser) is imported by the runs that fetch
+    from pipeline.fetch import Settings
+    from pipeline.fetch.http import Hosts
 
 
 @dataclass
@@ -84,6 +87,9 @@ def fetch_all(root: Path, publishers: dict[str, Publisher], say: Callable[[str],
               hosts: Hosts | None = None) -> list[FetchResult]:
     """Fetch every publisher; one that fails never stops the others. The rate limit and
     robots.txt hold per host for the whole run (`hosts`), not per publisher."""
+    from pipeline.fetch import fetch_publisher
+    from pipeline.fetch.http import Hosts
+
     hosts = hosts or Hosts()
     results = [fetch_publisher(root, p, years, settings, hosts=hosts)
                for p in publishers.values()]
@@ -98,7 +104,11 @@ def fetch_all(root: Path, publishers: dict[str, Publisher], say: Callable[[str],
     return results
 
 
-def process_all(root: Path, publishers: dict[str, Publisher], jobs: int = 1) -> RunResult:
+Progress = Callable[[int, int], None]  # (documents read, documents in all)
+
+
+def process_all(root: Path, publishers: dict[str, Publisher], jobs: int = 1,
+                progress: Progress | None = None) -> RunResult:
     """Every current document; a document that cannot be used keeps its last good rows.
     A document with an earlier revision is compared with it, cell by cell. Documents the
     cache does not hold are read by `jobs` processes at once; results keep the same order,
@@ -106,8 +116,8 @@ def process_all(root: Path, publishers: dict[str, Publisher], jobs: int = 1) -> 
     result = RunResult()
     manifest = load_manifest(root)
     documents = current(manifest)
-    for sources, (outcome, value) in zip(documents, _read_all(root, documents, publishers, jobs),
-                                         strict=True):
+    read = _read_all(root, documents, publishers, jobs, progress or (lambda _done, _all: None))
+    for sources, (outcome, value) in zip(documents, read, strict=True):
         if outcome != "read":
             result.rejected[sources[0].doc_id] = value
             continue
@@ -128,15 +138,25 @@ def process_all(root: Path, publishers: dict[str, Publisher], jobs: int = 1) -> 
 
 
 def _read_all(root: Path, documents: list[list[Source]], publishers: dict[str, Publisher],
-              jobs: int) -> list[tuple[str, object]]:
-    """("read", Extraction) or ("rejected", DocumentError) per document, in order."""
+              jobs: int, progress: Progress) -> list[tuple[str, object]]:
+    """("read", Extraction) or ("rejected", DocumentError) per document, in order, whatever
+    order the processes finish them in; `progress` is told of each as it is done."""
     work = [(root, sources, publishers) for sources in documents]
     missing = sum(1 for sources in documents if not cache.has(root, _cache_key(
         sources, publishers)))
     if jobs <= 1 or missing < 2:
-        return [_read_one(*w) for w in work]
+        done = []
+        for item in work:
+            done.append(_read_one(*item))
+            progress(len(done), len(work))
+        return done
     with ProcessPoolExecutor(min(jobs, missing), mp_context=get_context("fork")) as pool:
-        return list(pool.map(_read_one, *zip(*work, strict=True)))
+        futures = {pool.submit(_read_one, *item): index for index, item in enumerate(work)}
+        results: dict[int, tuple[str, object]] = {}
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            progress(len(results), len(work))
+    return [results[index] for index in range(len(work))]
 
 
 def _read_one(root: Path, sources: list[Source], publishers: dict[str, Publisher]
@@ -170,6 +190,8 @@ def processed(root: Path, sources: list, publishers: dict[str, Publisher]) -> Ex
         raise DocumentError(" + ".join(missing), [
             "the original is missing from the archive (originals over 5 MB are not "
             "committed to git); `budgetwatch fetch` downloads it again"])
+    from pipeline.process import process  # the readers: imported when a document is read
+
     try:
         extraction = process(sources, root, _publisher(publishers, sources[0].publisher_id))
     except DocumentError as error:
@@ -180,27 +202,44 @@ def processed(root: Path, sources: list, publishers: dict[str, Publisher]) -> Ex
 
 
 def run(root: Path, fetch: bool = True, say: Callable[[str], None] = print,
-        allow_shrink: bool = False, jobs: int = 1) -> RunResult:
+        allow_shrink: bool = False, jobs: int = 1, progress: Progress | None = None
+        ) -> RunResult:
     """Fetch (unless told not to), process, write the package if it validates, write reports.
     A package that would drop most of the documents the last one held is not written unless
     `allow_shrink` (a lost manifest or archive must not empty the data)."""
     registry = root / REGISTRY
     publishers = load_registry(registry) if fetch or registry.exists() else {}
     fetched = fetch_all(root, publishers, say) if fetch else []
-    result = compared(root, publishers, jobs)
+    inputs = cache.run_inputs(root, [MANIFEST, REGISTRY],
+                              [s.path for sources in current(load_manifest(root))
+                               for s in sources])
+    kept_run = cache.load_run(root, inputs)
+    if kept_run is not None:  # nothing it depends on changed: nothing to write
+        kept_run.fetched, kept_run.changed = fetched, []
+        _record(root, kept_run)
+        return kept_run
+    result = compared(root, publishers, jobs, progress)
     result.fetched = fetched
     kept = read_rows(root, set(result.rejected))
-    extra = {"changes": [asdict(c) for c in result.comparisons.changes],
-             "findings": [asdict(f) for f in result.comparisons.findings]}
+    extra = {"changes": records(result.comparisons.changes),
+             "findings": records(result.comparisons.findings)}
     texts = merge(result.extractions, kept, extra, result.comparisons.computed)
     if not allow_shrink:
         refuse_shrink(root, texts)
     result.changed = write(root, texts)
     result.changed += write_reports(root, result)
+    outputs = [DESCRIPTOR, *(f"data/{name}.csv" for name in RESOURCES)] + [
+        str(path) for e in result.extractions
+        for path in (report_path(e), report_path(e).with_suffix(".json"))]
+    cache.save_run(root, inputs, outputs, result)
+    _record(root, result)
+    return result
+
+
+def _record(root: Path, result: RunResult) -> None:
     from pipeline import outcome  # it summarises as the reports do: imported once needed
 
     outcome.save(root, outcome.Outcome.of(result))
-    return result
 
 
 def refuse_shrink(root: Path, texts: dict[str, str]) -> None:
@@ -218,14 +257,14 @@ def refuse_shrink(root: Path, texts: dict[str, str]) -> None:
             "the documents are meant to go, run again with --allow-shrink")
 
 
-def compared(root: Path, publishers: dict[str, Publisher] | None = None, jobs: int = 1
-             ) -> RunResult:
+def compared(root: Path, publishers: dict[str, Publisher] | None = None, jobs: int = 1,
+             progress: Progress | None = None) -> RunResult:
     """Every current document processed (from the cache where possible) and compared with
     its earlier revision and its publisher's previous year."""
     if publishers is None:
         registry = root / REGISTRY
         publishers = load_registry(registry) if registry.exists() else {}
-    result = process_all(root, publishers, jobs)
+    result = process_all(root, publishers, jobs, progress)
     result.comparisons.add(compare_all(result.extractions))
     return result
 

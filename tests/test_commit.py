@@ -67,6 +67,7 @@ def test_a_parser_only_change_commits_as_reprocessed(repo, monkeypatch):
     import pipeline.run as run_module
 
     monkeypatch.setattr(run_module, "render", report.render)
+    monkeypatch.setattr(run_module.cache, "fingerprint", lambda: "a newer parser")  # as an edit
     run(repo)
     assert history(repo)[0].startswith("data: reprocessed with a newer parser, no new originals")
 

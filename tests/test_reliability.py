@@ -353,12 +353,13 @@ def test_a_near_copy_is_a_revision_and_a_wrong_original_can_be_forgotten(project
 
 
 def test_a_document_that_breaks_a_library_is_rejected_alone(project, monkeypatch):
+    import pipeline.process
     import pipeline.run as run_module
 
     def damaged(*_args, **_kwargs):
         raise RuntimeError("Failed to load page")  # as pypdfium2's PdfiumError on a bad page
 
-    monkeypatch.setattr(run_module, "process", damaged)
+    monkeypatch.setattr(pipeline.process, "process", damaged)
     result = run_module.run(project, fetch=False, say=lambda _: None)
     error = result.rejected["changsha-xzspj-2023-budget"]
     assert error.problems == ["could not be read (RuntimeError: Failed to load page)"]
@@ -383,9 +384,10 @@ def test_a_chinese_file_name_under_the_c_locale(tmp_path):
 def test_rows_a_document_repeats_reject_that_document_not_the_package(project, monkeypatch):
     import dataclasses
 
+    import pipeline.process
     import pipeline.run as run_module
 
-    real = run_module.process
+    real = pipeline.process.process
 
     def twice(*args, **kwargs):  # a damaged file that prints one project twice, differently
         extraction = real(*args, **kwargs)
@@ -397,7 +399,7 @@ def test_rows_a_document_repeats_reject_that_document_not_the_package(project, m
     assert invoke("run", "--offline", "--root", project).exit_code == 0
     items = (project / "data/line_items.csv").read_bytes()
     shutil.rmtree(project / ".cache")
-    monkeypatch.setattr(run_module, "process", twice)
+    monkeypatch.setattr(pipeline.process, "process", twice)
     result = run_module.run(project, fetch=False, say=lambda _: None)
     problems = result.rejected["changsha-xzspj-2023-budget"].problems
     assert problems and problems[0].startswith("projects: the key changsha-xzspj-2023-budget")
@@ -442,16 +444,19 @@ def test_hostile_table_spans_are_bounded():
 
 
 def test_a_rejected_document_is_not_read_again_on_the_next_run(tmp_path, monkeypatch):
+    import pipeline.process
     import pipeline.run as run_module
+    from pipeline import cache
 
     broken = tmp_path / "broken.txt"
     broken.write_text("某局2022年部门预算\n本文件没有任何表格。\n", encoding="utf-8")
     out = tmp_path / "package"
     assert invoke("ingest", broken, "--out", out, "--publisher-id", "mou").exit_code == 1
     calls = []
-    real = run_module.process
-    monkeypatch.setattr(run_module, "process",
+    real = pipeline.process.process
+    monkeypatch.setattr(pipeline.process, "process",
                         lambda *args, **kwargs: calls.append(args) or real(*args, **kwargs))
+    (out / cache.RUN).unlink()  # not the whole run kept: the rejection alone
     again = run_module.run(out, fetch=False, say=lambda _: None)
     assert "mou-2022-budget" in again.rejected and "no standard table" in str(
         again.rejected["mou-2022-budget"])

@@ -5,12 +5,14 @@ served as .xlsx is read as HTML."""
 
 from __future__ import annotations
 
+import hashlib
+import importlib
 import io
 import zipfile
+from collections import OrderedDict
 from collections.abc import Callable
 
 from pipeline.errors import DocumentError
-from pipeline.extract import docx, html, pdf, text, xls, xlsx
 from pipeline.model import Block
 
 Extractor = Callable[[bytes, str], list[Block]]
@@ -23,14 +25,17 @@ HTML = "text/html"
 TEXT = "text/plain"
 MAX_BYTES = 100 * 1024 * 1024
 
-EXTRACTORS: dict[str, Extractor] = {
-    TEXT: lambda data, name: text.extract(data),
-    HTML: lambda data, name: html.extract(data),
-    DOCX: lambda data, name: docx.extract(data),
-    XLSX: xlsx.extract,
-    XLS: xls.extract,
-    PDF: pdf.extract,
-}
+# the module of pipeline.extract that reads each format, imported when a file needs it: a run
+# over PDFs never loads the HTML, DOCX or spreadsheet libraries
+EXTRACTORS: dict[str, str] = {TEXT: "text", HTML: "html", DOCX: "docx", XLSX: "xlsx",
+                              XLS: "xls", PDF: "pdf"}
+
+
+def extractor(media_type: str) -> Extractor:
+    module = importlib.import_module(f"pipeline.extract.{EXTRACTORS[media_type]}")
+    if media_type in (XLSX, XLS, PDF):
+        return module.extract
+    return lambda data, name: module.extract(data)
 
 
 def sniff(data: bytes) -> str:
@@ -56,17 +61,34 @@ def sniff(data: bytes) -> str:
     return TEXT
 
 
+RECENT = 8  # documents whose blocks are kept in memory: read once, handed to every stage
+_recent: OrderedDict[str, tuple[Block, ...]] = OrderedDict()
+
+
 def extract(data: bytes, media_type: str, name: str) -> list[Block]:
-    """Extract the blocks of a document; raise DocumentError naming it when that is impossible."""
+    """The blocks of a document; DocumentError naming it when that is impossible. The same
+    bytes read again in this process (a new file's part decided, then the file processed)
+    are not read again: the last few documents' blocks are kept by sha256."""
+    digest = hashlib.sha256(data).hexdigest()
+    if digest in _recent:
+        _recent.move_to_end(digest)
+        return list(_recent[digest])
+    blocks = _extract(data, media_type, name)
+    _recent[digest] = tuple(blocks)
+    if len(_recent) > RECENT:
+        _recent.popitem(last=False)
+    return blocks
+
+
+def _extract(data: bytes, media_type: str, name: str) -> list[Block]:
     if len(data) > MAX_BYTES:
         raise DocumentError(name, [f"{len(data)} bytes is over the {MAX_BYTES}-byte limit"])
     if not data.strip():
         raise DocumentError(name, ["the file is empty"])
     actual = sniff(data)
-    extractor = EXTRACTORS.get(actual)
-    if extractor is None:
+    if actual not in EXTRACTORS:
         said = f" (declared {media_type})" if media_type != actual else ""
         known = ", ".join(sorted(EXTRACTORS))
         raise DocumentError(name, [f"its content is {actual}{said}; no extractor for it "
                                    f"(known: {known})"])
-    return extractor(data, name)
+    return extractor(actual)(data, name)

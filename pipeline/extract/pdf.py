@@ -4,11 +4,10 @@ into grids (pdf_tables.py). Pages without a text layer are reported, never turne
 
 from __future__ import annotations
 
-import io
 import re
 from collections import Counter
+from dataclasses import dataclass
 
-import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 
@@ -36,26 +35,28 @@ def _open(data: bytes, name: str) -> pdfium.PdfDocument:
 RULED = 10  # vector paths on a page from which it is taken to hold a ruled table
 
 
-def page_texts(data: bytes, name: str) -> list[tuple[str, int]]:
-    """Every page's text layer (empty where it has none) and its count of vector paths."""
-    document = _open(data, name)
-    try:
-        pages = []
-        for index in range(len(document)):
-            page = document[index]
-            textpage = page.get_textpage()
-            text = textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
-            paths = 0
-            for _ in page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_PATH], max_depth=2):
-                paths += 1
-                if paths >= RULED:
+def _text(textpage: pdfium.PdfTextPage) -> str:
+    return textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _path_count(page: pdfium.PdfPage, enough: int = RULED) -> int:
+    """The page's vector paths, on the page and in the forms it places (one level deep),
+    counted up to `enough`."""
+    count = 0
+    objects = [(page.raw, pdfium_raw.FPDFPage_CountObjects, pdfium_raw.FPDFPage_GetObject, 0)]
+    while objects and count < enough:
+        parent, count_of, get, level = objects.pop(0)
+        for index in range(count_of(parent)):
+            obj = get(parent, index)
+            kind = pdfium_raw.FPDFPageObj_GetType(obj)
+            if kind == pdfium_raw.FPDF_PAGEOBJ_PATH:
+                count += 1
+                if count >= enough:
                     break
-            pages.append((text, paths))
-            textpage.close()
-            page.close()
-        return pages
-    finally:
-        document.close()
+            elif kind == pdfium_raw.FPDF_PAGEOBJ_FORM and level == 0:
+                objects.append((obj, pdfium_raw.FPDFFormObj_CountObjects,
+                                pdfium_raw.FPDFFormObj_GetObject, 1))
+    return count
 
 
 def has_table(text: str, paths: int = 0) -> bool:
@@ -236,17 +237,18 @@ def _rows_below(layout: pdf_tables.PageLayout, bbox: tuple[float, float, float, 
     return rows, bottom
 
 
-def _table_page(page: pdfium.PdfPage, number: int, running: frozenset[str] = frozenset()
-                ) -> list[Block]:
-    """Text lines and table grids of one page, in reading order (top to bottom)."""
+def _table_items(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int
+                 ) -> list[tuple[float, Block]]:
+    """The grids of one page and its text lines outside them, each with its top. Running
+    heads are left for the caller to drop: they are known once every page is read."""
     where = f"page {number}"
-    layout = pdf_tables.layout(page)
+    layout = pdf_tables.layout(page, textpage)
     items: list[tuple[float, Block]] = []
     boxes = []
     found = pdf_tables.tables(layout)
     for index, table in enumerate(found):
         extents = [(c.bbox[0], c.bbox[2]) for c in table.columns]
-        grid, kept = clean_grid(table.extract(), extents)
+        grid, kept = clean_grid(pdf_tables.grid(table), extents)
         box = table.bbox
         if index == 0 and grid:
             orphans, top = _rows_above(layout, box, kept)
@@ -262,9 +264,9 @@ def _table_page(page: pdfium.PdfPage, number: int, running: frozenset[str] = fro
     outside = [c for c in layout.chars if not any(pdf_tables.inside(c, b) for b in boxes)]
     for top, line in pdf_tables.lines(outside):
         text = pdf_tables.line_text(line).strip()
-        if text and not _PAGE_NUMBER.match(text) and _squashed(text) not in running:
+        if text and not _PAGE_NUMBER.match(text):
             items.append((top, Block("paragraph", text=text, where=where)))
-    return reading_order(items, where)
+    return items
 
 
 def reading_order(items: list[tuple[float, Block]], where: str) -> list[Block]:
@@ -289,24 +291,70 @@ def scanned(pages: int) -> str:
     return f"全部 {pages} {SCAN}，需要 OCR 才能读取"
 
 
-def _readable(data: bytes, name: str) -> tuple[list[tuple[str, int]], list[int]]:
-    """Every page's text and path count, and the pages without text; a scan is an error."""
-    pages = page_texts(data, name)
-    blank = [i + 1 for i, (text, _) in enumerate(pages) if not text.strip()]
-    if pages and len(blank) == len(pages):
-        raise DocumentError(name, [scanned(len(pages))])
-    return pages, blank
+@dataclass(frozen=True)
+class _Page:
+    """One page as read in the one pass: its text, and on a table page its grids and lines
+    (`items`)."""
+
+    number: int
+    text: str
+    items: tuple[tuple[float, Block], ...] | None = None
 
 
-def opening(data: bytes, name: str = "document.pdf", count: int = 8
-            ) -> tuple[list[Block], list[Block]]:
-    """The lines of the first pages, each a block, without the table finder: enough to tell
-    who published what (cover, title, 部门名称); and the lines of the pages after them, for
-    a label printed deeper in. A scan yields none."""
-    lines = [[Block("paragraph", text=line, where=f"page {i + 1}") for line in _lines(text)]
-             for i, (text, _) in enumerate(page_texts(data, name))]
-    return ([b for page in lines[:count] for b in page],
-            [b for page in lines[count:] for b in page])
+def _read(data: bytes, name: str, pages: range | None = None, tables: bool = True
+          ) -> list[_Page]:
+    """Each page loaded once: its text, and, on a page that holds a table, its characters and
+    paths from the same loaded page, laid out into grids. `tables=False` reads text only."""
+    document = _open(data, name)
+    read = []
+    try:
+        for index in pages if pages is not None else range(len(document)):
+            if index >= len(document):
+                break
+            page = document[index]
+            textpage = page.get_textpage()
+            text = _text(textpage)
+            found = _Page(index + 1, text)
+            if tables and text.strip() and has_table(text, _path_count(page)):
+                found = _Page(index + 1, text,
+                              items=tuple(_table_items(page, textpage, index + 1)))
+            read.append(found)
+            textpage.close()
+            page.close()
+    finally:
+        document.close()
+    return read
+
+
+def _line_blocks(pages: list[_Page]) -> list[Block]:
+    return [Block("paragraph", text=line, where=f"page {page.number}")
+            for page in pages for line in _lines(page.text)]
+
+
+@dataclass(frozen=True)
+class Opening:
+    """What tells who published a PDF: the lines of its first pages (each a block, no table
+    finder), its metadata title and its number of pages. A scan has no lines."""
+
+    blocks: list[Block]
+    title: str
+    pages: int
+
+
+def opening(data: bytes, name: str = "document.pdf", count: int = 8) -> Opening:
+    """The opening `count` pages' lines: enough to tell who published what (cover, title,
+    部门名称). The other pages are not loaded."""
+    document = _open(data, name)
+    try:
+        title, pages = document.get_metadata_value("Title") or "", len(document)
+    finally:
+        document.close()
+    return Opening(_line_blocks(_read(data, name, range(count), tables=False)), title, pages)
+
+
+def deeper(data: bytes, name: str = "document.pdf", count: int = 8) -> list[Block]:
+    """The lines of the pages after the first `count`: for a label printed deeper in."""
+    return _line_blocks(_read(data, name, range(count, page_count(data, name)), tables=False))
 
 
 def page_count(data: bytes, name: str) -> int:
@@ -317,44 +365,23 @@ def page_count(data: bytes, name: str) -> int:
         document.close()
 
 
-def metadata_title(data: bytes) -> str:
-    """The title the PDF's metadata gives, if any."""
-    try:
-        document = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError:
-        return ""
-    try:
-        return document.get_metadata_value("Title") or ""
-    finally:
-        document.close()
-
-
 def extract(data: bytes, name: str = "document.pdf") -> list[Block]:
-    pages, blank = _readable(data, name)
+    pages = _read(data, name)
+    blank = [page.number for page in pages if not page.text.strip()]
+    if pages and len(blank) == len(pages):
+        raise DocumentError(name, [scanned(len(pages))])
     blocks: list[Block] = []
     if blank:
         listed = ", ".join(str(p) for p in blank)
         blocks.append(Block("notice", text=f"第 {listed} 页没有文字层（扫描件），未读取",
                             where=f"page {blank[0]}"))
-    document = _open(data, name)
-    plumber = None
-    running = frozenset(_running([text for text, _ in pages]))
-    try:
-        for index, (text, paths) in enumerate(pages):
-            if text.strip() and has_table(text, paths):
-                page = document[index]
-                if page.get_rotation():
-                    from pipeline.extract import pdf_plumber
-                    plumber = plumber or pdfplumber.open(io.BytesIO(data))
-                    blocks += pdf_plumber.table_page(plumber.pages[index], index + 1)
-                else:
-                    blocks += _table_page(page, index + 1, running)
-                page.close()
-            elif text.strip():
-                lines = [line for line in _lines(text) if _squashed(line) not in running]
-                blocks += _paragraphs(lines, f"page {index + 1}")
-    finally:
-        document.close()
-        if plumber is not None:
-            plumber.close()
+    running = _running([page.text for page in pages])
+    for page in pages:
+        where = f"page {page.number}"
+        if page.items is not None:
+            blocks += reading_order([(top, b) for top, b in page.items if b.kind == "table"
+                                     or _squashed(b.text) not in running], where)
+        elif page.text.strip():
+            lines = [line for line in _lines(page.text) if _squashed(line) not in running]
+            blocks += _paragraphs(lines, where)
     return blocks

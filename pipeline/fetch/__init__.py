@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlparse
@@ -17,7 +16,7 @@ from pipeline.extract import EXTRACTORS, HTML, PDF, extract, pdf, sniff
 from pipeline.fetch import discover
 from pipeline.fetch.http import Client, Fetched, FetchError, Hosts, Offline, Settings
 from pipeline.identify import identify
-from pipeline.model import Source
+from pipeline.model import FetchResult, Source  # noqa: F401  (FetchResult: re-exported)
 from pipeline.revisions import assign_part
 from pipeline.sources import Publisher
 
@@ -25,17 +24,6 @@ __all__ = ["FetchResult", "fetch_publisher", "Settings", "Client"]
 EXPECTED = {".pdf": "application/pdf", ".xls": "application/vnd.ms-excel", ".txt": "text/plain",
             ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
-
-
-@dataclass
-class FetchResult:
-    publisher_id: str
-    new: list[str] = field(default_factory=list)
-    republished: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
-    offline: bool = False
-    notes: list[str] = field(default_factory=list)  # where a document and the registry differ
 
 
 def fetch_publisher(root: Path, publisher: Publisher, years: list[int] | None = None,
@@ -172,8 +160,8 @@ def _stated(fetched: Fetched, media_type: str, link: discover.Link, result: Fetc
     a difference is noted. The listing's, when the document does not say."""
     try:
         if media_type == PDF:
-            (blocks, _), title = pdf.opening(fetched.content, fetched.url), \
-                pdf.metadata_title(fetched.content)
+            first = pdf.opening(fetched.content, fetched.url)
+            blocks, title = first.blocks, first.title
         else:
             blocks, title = extract(fetched.content, media_type, fetched.url), ""
     except DocumentError:
