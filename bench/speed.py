@@ -5,8 +5,8 @@
 Prints, for the corpus of bench/ingest_vs_pdfplumber.py (seven disclosures, 199 pages):
 
 - the floors, CPU ms per page: pypdfium2's text layer alone, and text + every character's
-  box + every path object's bounds (what the table finder needs, read as cheaply as pypdfium2
-  allows);
+  box + every path object's bounds (what the table finder needs, read as cheaply as pdfium's
+  C calls allow), and the same read through pypdfium2's own Python helpers;
 - `budgetwatch ingest` of those files into an empty folder (cold), then the same command
   again (warm), CPU of the command and its worker processes; `--jobs 1`, so that CPU and
   wall time are one; and the cold ingest as a call in a process that imported every
@@ -88,8 +88,23 @@ def floors(files: list[Path]) -> dict:
         document.close()
         return pages
 
+    def with_helpers(path: Path) -> int:
+        """The same through pypdfium2's own Python API, as a program using it would."""
+        document = pdfium.PdfDocument(path.read_bytes())
+        for page in document:
+            textpage = page.get_textpage()
+            textpage.get_text_range()
+            for index in range(textpage.count_chars()):
+                textpage.get_charbox(index)
+            for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=1):
+                obj.get_pos()
+        pages = len(document)
+        document.close()
+        return pages
+
     out = {}
-    for name, read in (("text", text_only), ("text_boxes_paths", with_boxes)):
+    for name, read in (("text", text_only), ("text_boxes_paths", with_boxes),
+                       ("helpers", with_helpers)):
         best = None
         for _ in range(3):  # the best of three: the floor, not the noise
             start = time.process_time()
@@ -201,10 +216,13 @@ def main() -> None:
     files = [options.corpus / name for group in GROUPS for name in group]
     floor = _child("floors", files)
     pages = floor["text"]["pages"]
-    text_floor, full_floor = (floor[k]["ms_per_page"] for k in ("text", "text_boxes_paths"))
+    text_floor, full_floor, helpers = (floor[k]["ms_per_page"]
+                                       for k in ("text", "text_boxes_paths", "helpers"))
     print(f"corpus: {len(files)} PDFs, {pages} pages")
     print(f"floor, pypdfium2 text:                 {text_floor:6.1f} ms/page")
-    print(f"floor, text + char boxes + paths:      {full_floor:6.1f} ms/page")
+    print(f"floor, text + char boxes + paths:      {full_floor:6.1f} ms/page (pdfium's C calls)")
+    print(f"  the same through pypdfium2's helpers: {helpers:6.1f} ms/page "
+          "(get_charbox, get_objects)")
     with tempfile.TemporaryDirectory() as work:
         cold_cpu, cold_wall = ingest(files, Path(work) / "out")
         warm_cpu, warm_wall = ingest(files, Path(work) / "out")
@@ -220,6 +238,7 @@ def main() -> None:
     print(f"naive pdfplumber text + tables:        {plumber:6.1f} ms/page")
     print(f"cold / text+boxes+paths floor:         {cold / full_floor:6.2f}x  (goal <= 3)")
     print(f"cold call / text+boxes+paths floor:    {call / full_floor:6.2f}x")
+    print(f"cold / the floor through the helpers:  {cold / helpers:6.2f}x")
     print(f"cold / text floor:                     {cold / text_floor:6.2f}x")
     print(f"warm / cold:                           {100 * warm / cold:6.1f} %  (goal < 10 %)")
     print(f"naive pdfplumber / cold:               {plumber / cold:6.2f}x")

@@ -310,23 +310,58 @@ def report_command(root: Path) -> None:
 @ROOT
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               default="budget-watch-data.zip", show_default=True, help="The zip to write.")
+@click.option("--xlsx", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the XLSX workbook on its own, to this file.")
 @clean_errors
-def export_command(root: Path, out: Path) -> None:
+def export_command(root: Path, out: Path, xlsx: Path | None) -> None:
     """Zip the data package (datapackage.json, CSVs) with an XLSX workbook for Excel users."""
-    from pipeline.publish.export import export
+    from pipeline.publish.export import export, workbook
 
     names = export(root, out)
     click.echo(f"{out}: {len(names)} files ({', '.join(names[-1:] + names[:1])} and CSVs)")
+    if xlsx is not None:
+        xlsx.write_bytes(workbook(root))
+        click.echo(f"{xlsx}: the workbook")
+
+
+@main.command("site")
+@ROOT
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="site",
+              show_default=True, help="The folder to write (emptied first).")
+@clean_errors
+def site_command(root: Path, out: Path) -> None:
+    """A static website in Chinese from the package: publishers, documents, charts, search."""
+    from pipeline.site import build
+
+    pages = build(root, out)
+    click.echo(f"{out}: {len(pages)} pages")
+
+
+@main.command("sqlite")
+@ROOT
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              default="budget-watch.db", show_default=True, help="The database to write.")
+@clean_errors
+def sqlite_command(root: Path, out: Path) -> None:
+    """The package as one SQLite database for Datasette, with metadata.json beside it:
+    `datasette budget-watch.db -m metadata.json`."""
+    from pipeline.publish.database import METADATA, build
+
+    build(root, out)
+    click.echo(f"{out}: {out.stat().st_size} bytes; {out.parent / METADATA}: its metadata")
 
 
 @main.command("publish")
 @ROOT
 @click.option("--dry-run", "dry_run", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Write the issues it would post into this folder instead.")
-@click.option("--release", "release_zip", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help="Also publish this zip (from `export`) as a GitHub Release.")
+@click.option("--release", "release_files", multiple=True,
+              type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Also publish this file as an asset of the data's GitHub Release "
+              "(repeatable: the zip from `export`, its XLSX, the database from `sqlite`).")
 @clean_errors
-def publish_command(root: Path, dry_run: Path | None, release_zip: Path | None) -> None:
+def publish_command(root: Path, dry_run: Path | None, release_files: tuple[Path, ...]
+                    ) -> None:
     """Post the last run's change summaries and health issue to GitHub (GITHUB_API_URL,
     GITHUB_REPOSITORY, GITHUB_TOKEN), updating issues rather than duplicating them. It reads
     the run's record (.cache/outcome.json) and runs nothing again."""
@@ -345,15 +380,15 @@ def publish_command(root: Path, dry_run: Path | None, release_zip: Path | None) 
         github = GitHub(env["GITHUB_API_URL"], env["GITHUB_REPOSITORY"], env["GITHUB_TOKEN"])
     for line in publish(result, github, dry_run, repository_files(root, dict(os.environ))):
         click.echo(line)
-    if release_zip is not None:
-        plan = release_plan(root, release_zip, result)
+    if release_files:
+        plan = release_plan(root, list(release_files), result)
         if dry_run is not None:
             (dry_run / "release.json").write_text(json.dumps(plan, ensure_ascii=False,
                                                              indent=2) + "\n", encoding="utf-8")
             click.echo(f"dry run: release {plan['tag']} written to {dry_run / 'release.json'}")
             return
         action, number = github.release(plan["tag"], plan["title"], plan["notes"],
-                                        release_zip.read_bytes(), plan["asset"])
+                                        {f.name: f.read_bytes() for f in release_files})
         click.echo(f"release {plan['tag']} {action} (#{number})")
 
 

@@ -4,7 +4,6 @@ years compared afresh from the stored line items. Nothing is reprocessed."""
 
 from __future__ import annotations
 
-import csv
 from dataclasses import fields
 from decimal import Decimal
 from pathlib import Path
@@ -12,16 +11,12 @@ from pathlib import Path
 from pipeline.compare import Change, year_on_year
 from pipeline.errors import ConfigError
 from pipeline.model import Extraction, LineItem, Source
+from pipeline.package import resource_rows
 
 _AMOUNTS = {"amount_from", "amount_to", "change_wan", "change_pct"}
 
 
-def _rows(root: Path, name: str) -> list[dict[str, str]]:
-    path = root / "data" / f"{name}.csv"
-    if not path.exists():
-        raise ConfigError(f"{path}: no data package here (run `budgetwatch run` first)")
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+_rows = resource_rows
 
 
 def _decimal(text: str) -> Decimal | None:

@@ -197,6 +197,16 @@ def identify_files(paths: list[Path], given: Overrides, registry: dict,
     return sources, rejected
 
 
+def _after(now: datetime, archived: list[Source]) -> datetime:
+    """`now`, or a second after the latest original archived when that is not earlier: files
+    given later are later revisions even when two ingests fall in one second."""
+    latest = max((s.retrieved_at for s in archived), default="")
+    if latest and _stamp(now) <= latest:
+        return datetime.strptime(latest, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC) + \
+            timedelta(seconds=1)
+    return now
+
+
 def _stamp(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -208,8 +218,9 @@ def ingest(paths: list[Path], out: Path, given: Overrides = Overrides(),
     check(given)
     registry_path = out / REGISTRY
     registry = load_registry(registry_path) if registry_path.exists() else {}
-    sources, rejected = identify_files(paths, given, registry, load_manifest(out))
-    start = datetime.now(UTC)
+    archived = load_manifest(out)
+    sources, rejected = identify_files(paths, given, registry, archived)
+    start = _after(datetime.now(UTC), archived)
     for order, (path, data, source) in enumerate(sources):
         # files given later are later revisions; one file is compared with those before it
         source = replace(source, retrieved_at=_stamp(start + timedelta(seconds=order)))

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.archive import write_atomic
-from pipeline.errors import PackageError
+from pipeline.errors import ConfigError, PackageError
 from pipeline.model import Extraction
 from pipeline.schema import DESCRIPTOR, RESOURCES, package_descriptor
 
@@ -164,6 +164,16 @@ def read_rows(root: Path, doc_ids: set[str]) -> dict[str, list[dict[str, str]]]:
             kept[name] = [r for r in csv.DictReader(handle)
                           if r.get("doc_id", r.get("to_doc")) in doc_ids]
     return kept
+
+
+def resource_rows(root: Path, name: str) -> list[dict[str, str]]:
+    """A resource's rows as the package holds them (text); ConfigError when the folder holds
+    no package."""
+    path = root / "data" / f"{name}.csv"
+    if not path.exists():
+        raise ConfigError(f"{path}: no data package here (run `budgetwatch run` first)")
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
 
 
 def validate(descriptor: Path) -> Report:

@@ -9,6 +9,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 TOKEN = "ghs_test-token-never-printed"
+# what a release asset may be: (name ends with, bytes begin with, Content-Type said)
+ASSETS = [(".zip", b"PK", "application/zip"),
+          (".xlsx", b"PK", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+          (".db", b"SQLite format 3\0", "application/vnd.sqlite3")]
 REPO = "budget-watch/data"
 
 
@@ -20,7 +24,8 @@ class GitHubStandIn:
         self.errors: list[str] = []  # requests it refused as malformed
         self.faults: list[str] = []  # "429", "503", "401": one per request, first first
         self.releases: dict[str, dict] = {}
-        self.assets: dict[int, tuple[str, bytes]] = {}
+        self.assets: dict[int, tuple[str, bytes]] = {}  # asset id -> (name, bytes)
+        self.asset_release: dict[int, int] = {}  # asset id -> release id
         self.refuse_uploads = False  # every upload fails (a 502 from the uploads host)
         stand_in = self
 
@@ -54,7 +59,7 @@ class GitHubStandIn:
                     return self._answer(int(fault), {"message": "fault"})
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
-                if self.headers.get("Content-Type") == "application/zip":
+                if urlparse(self.path).path.startswith("/uploads/"):
                     return stand_in.upload(self, raw)
                 body = json.loads(raw) if raw else None
                 return stand_in.route(self, method, body)
@@ -84,12 +89,18 @@ class GitHubStandIn:
         name = parse_qs(parts.query).get("name", [""])[0]
         if self.refuse_uploads:
             return handler._answer(502, {"message": "Bad Gateway"})
+        said = handler.headers.get("Content-Type", "")
         if not parts.path.startswith(f"/uploads/repos/{REPO}/releases/") or not name or \
-                not data.startswith(b"PK"):
-            self.errors.append(f"upload {handler.path}: bad asset")
+                not any(data.startswith(magic) and said == kind and name.endswith(suffix)
+                        for suffix, magic, kind in ASSETS) or \
+                any(n == name and self.asset_release[i] == number
+                    for i, (n, _) in self.assets.items()):
+            self.errors.append(f"upload {handler.path} ({said}): bad asset")
             return handler._answer(422, {"message": "invalid"})
-        self.assets[number] = (name, data)
-        return handler._answer(201, {"name": name, "size": len(data)})
+        asset_id = max(self.assets, default=0) + 1
+        self.assets[asset_id] = (name, data)
+        self.asset_release[asset_id] = number
+        return handler._answer(201, {"id": asset_id, "name": name, "size": len(data)})
 
     def route(self, handler, method: str, body: dict | None) -> None:
         parts = urlparse(handler.path)
@@ -128,9 +139,9 @@ class GitHubStandIn:
             known = self.releases.get(path[len(tags):])
             if not known:
                 return handler._answer(404, {})
-            asset = self.assets.get(known["id"])
             return handler._answer(200, known | {"assets": [
-                {"id": known["id"], "name": asset[0], "size": len(asset[1])}] if asset else []})
+                {"id": i, "name": name, "size": len(data)} for i, (name, data)
+                in self.assets.items() if self.asset_release[i] == known["id"]]})
         assets = f"/repos/{REPO}/releases/assets/"
         if method == "DELETE" and path.startswith(assets) and \
                 int(path[len(assets):]) in self.assets:

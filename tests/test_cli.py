@@ -6,7 +6,8 @@ from conftest import REPO, snapshot
 
 from pipeline.cli import main
 
-COMMANDS = ["run", "fetch", "ingest", "forget", "diff", "report", "validate"]
+COMMANDS = ["run", "fetch", "ingest", "forget", "diff", "report", "validate", "export", "sqlite",
+            "site", "publish"]
 
 
 def invoke(*args):

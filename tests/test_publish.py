@@ -110,20 +110,27 @@ def test_hostile_document_text_is_made_inert():
     assert len(body) <= MAX_BODY + 100 and body.endswith("完整报告：reports/x.md）")
 
 
-def test_a_data_release_carries_the_zip_and_is_not_repeated_for_the_same_data(project, github,
-                                                                              tmp_path):
+def test_a_data_release_carries_the_zip_the_xlsx_and_the_database_once(project, github,
+                                                                       tmp_path):
     runner = CliRunner()
-    out = tmp_path / "data.zip"
+    out, xlsx, database = tmp_path / "data.zip", tmp_path / "data.xlsx", tmp_path / "data.db"
     assert runner.invoke(main, ["run", "--offline", "--root", str(project)]).exit_code == 0
-    assert runner.invoke(main, ["export", "--root", str(project), "--out", str(out)]).exit_code == 0
+    assert runner.invoke(main, ["export", "--root", str(project), "--out", str(out),
+                                "--xlsx", str(xlsx)]).exit_code == 0
+    assert runner.invoke(main, ["sqlite", "--root", str(project), "--out", str(database)]
+                         ).exit_code == 0
     env = {"GITHUB_API_URL": github.url, "GITHUB_REPOSITORY": REPO, "GITHUB_TOKEN": TOKEN}
-    args = ["publish", "--root", str(project), "--release", str(out)]
+    args = ["publish", "--root", str(project)]
+    for path in (out, xlsx, database):
+        args += ["--release", str(path)]
     first = runner.invoke(main, args, env=env)
     assert first.exit_code == 0, first.output
     assert "published (#1)" in first.output
-    [(name, data)] = github.assets.values()
-    assert name == "data.zip" and data == out.read_bytes()
+    assert sorted(github.assets.values()) == sorted(
+        (p.name, p.read_bytes()) for p in (out, xlsx, database))
     [release] = github.releases.values()
+    assert "下载：data.zip（数据包" in release["body"] and "data.db（SQLite 数据库" in \
+        release["body"]
     assert "长沙市行政审批服务局 2023年部门预算：163 个金额，重要变化 0 项，核对错误 1 项" in \
         release["body"]
     assert "  - 收入5073.08万元，较上年减少199.05万元（−3.78%）" in release["body"]

@@ -140,3 +140,19 @@ def test_what_a_file_holds_decides_part_or_revision():
     assert same_part(None, tables)  # a file that could not be read is replaced
     assert not same_part(tables, None)
     assert holdings(b"%PDF-1.4 broken", "application/pdf", "x.pdf") is None
+
+
+def test_a_file_ingested_in_the_same_second_is_still_the_later_revision(tmp_path):
+    from conftest import sample_text
+
+    first, second = tmp_path / "budget.txt", tmp_path / "budget-corrected.txt"
+    first.write_text(sample_text(), encoding="utf-8")
+    second.write_text(sample_text().replace("264.87", "265.87", 1), encoding="utf-8")
+    out = tmp_path / "package"
+    for path in (first, second):  # two commands, well within one second of each other
+        ingest([path], out, Overrides(publisher_id="changsha-xzspj", part="budget"),
+               say=quiet)
+    older, newer = sorted(load_manifest(out), key=lambda s: s.retrieved_at)
+    assert (older.part, newer.part) == ("budget", "budget")
+    assert older.retrieved_at < newer.retrieved_at
+    assert newer.sha256 != older.sha256 and rows(out, "documents")[0]["sha256"] == newer.sha256

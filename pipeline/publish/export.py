@@ -3,7 +3,6 @@ one sheet per resource under Chinese headers, amounts written as exact decimals.
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from decimal import Decimal
@@ -12,8 +11,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from pipeline.errors import PackageError
-from pipeline.package import DESCRIPTOR
+from pipeline.package import DESCRIPTOR, resource_rows
 from pipeline.schema import RESOURCES
 
 WORKBOOK = "budget-watch.xlsx"
@@ -40,11 +38,8 @@ def workbook(root: Path) -> bytes:
 
 
 def _rows(root: Path, name: str) -> list[list[str]]:
-    path = root / "data" / f"{name}.csv"
-    if not path.exists():
-        raise PackageError(f"{path}: missing; run `budgetwatch run` first")
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.reader(handle))[1:]
+    fields = [column[0] for column in RESOURCES[name][3]]
+    return [[row[f] for f in fields] for row in resource_rows(root, name)]
 
 
 def _cell(value: str, kind: str) -> object:

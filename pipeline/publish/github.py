@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -132,12 +133,13 @@ class GitHub:
         self.request("PATCH", repo, {"state": "closed"})
         return known["number"]
 
-    def release(self, tag: str, title: str, notes: str, asset: bytes, asset_name: str
+    def release(self, tag: str, title: str, notes: str, assets: dict[str, bytes]
                 ) -> tuple[str, int]:
-        """A release for this tag with the data package as its asset. A release that exists
-        is checked: an asset missing (a failed upload) or of the wrong size is uploaded again
-        ("repaired"); a complete one is left "unchanged"."""
+        """A release for this tag with the data files as its assets (name -> bytes). A
+        release that exists is checked: an asset missing (a failed upload) or of the wrong
+        size is uploaded again ("repaired"); a complete one is left "unchanged"."""
         known = self.request("GET", f"/repos/{self.repository}/releases/tags/{tag}")
+        present: dict[str, Any] = {}
         if known is None:
             known = self.request("POST", f"/repos/{self.repository}/releases",
                                  {"tag_name": tag, "name": title, "body": notes})
@@ -145,12 +147,25 @@ class GitHub:
         else:
             present = {a["name"]: a for a in known.get("assets", [])
                        if a.get("state", "uploaded") == "uploaded"}
-            if present.get(asset_name, {}).get("size") == len(asset):
-                return "unchanged", known["id"]
-            if asset_name in present:
-                self.request("DELETE", f"/repos/{self.repository}/releases/assets/"
-                                       f"{present[asset_name]['id']}")
             action = "repaired"
-        upload = known["upload_url"].split("{")[0] + f"?name={asset_name}"
-        self.request("POST", upload, data=asset, content_type="application/zip")
+        missing = {name: data for name, data in assets.items()
+                   if present.get(name, {}).get("size") != len(data)}
+        if not missing:
+            return "unchanged", known["id"]
+        for name, data in missing.items():
+            if name in present:
+                self.request("DELETE", f"/repos/{self.repository}/releases/assets/"
+                                       f"{present[name]['id']}")
+            upload = known["upload_url"].split("{")[0] + f"?name={name}"
+            self.request("POST", upload, data=data, content_type=media_type(name))
         return action, known["id"]
+
+
+MEDIA_TYPES = {".zip": "application/zip", ".db": "application/vnd.sqlite3",
+               ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+               ".json": "application/json"}
+
+
+def media_type(name: str) -> str:
+    """The Content-Type an asset is uploaded with, from its name."""
+    return MEDIA_TYPES.get(Path(name).suffix, "application/octet-stream")

@@ -8,6 +8,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import git
 
@@ -131,14 +132,15 @@ def publish(outcome: Outcome, github: GitHub | None, dry_run: Path | None = None
     return done
 
 
-def release_plan(root: Path, zip_path: Path, outcome: Outcome) -> dict[str, str]:
+def release_plan(root: Path, files: list[Path], outcome: Outcome) -> dict[str, Any]:
     """Tag, title and notes of the data release: the tag names the data, so the same data is
     never released twice; the notes summarise what the issues summarise."""
     digest = hashlib.sha256()
     for path in sorted((root / "data").glob("*.csv")) + [root / "datapackage.json"]:
         digest.update(path.read_bytes())
     tag = f"data-{digest.hexdigest()[:12]}"
-    lines = ["数据包：datapackage.json、各资源 CSV 与 budget-watch.xlsx。", ""]
+    lines = ["下载：" + "、".join(f"{f.name}（{ASSET_TITLES.get(f.suffix, '文件')}）"
+                               for f in files) + "。", ""]
     for document in outcome.documents:
         summary = document.summary
         errors = sum(1 for f in summary.findings if f.severity == "error")
@@ -147,4 +149,10 @@ def release_plan(root: Path, zip_path: Path, outcome: Outcome) -> dict[str, str]
                      f"重要变化 {len(summary.changes)} 项，核对错误 {errors} 项")
         lines += [f"  - {inert(headline(c))}" for c in summary.headlines[:HEADLINES]]
     return {"tag": tag, "title": f"Budget Watch 数据 {tag}", "notes": "\n".join(lines),
-            "asset": zip_path.name}
+            "assets": [f.name for f in files]}
+
+
+ASSET_TITLES = {".zip": "数据包：datapackage.json、各资源 CSV 与 XLSX 工作簿",
+                ".xlsx": "XLSX 工作簿，每个资源一张表",
+                ".db": "SQLite 数据库，可用 Datasette 浏览与检索",
+                ".json": "Datasette 元数据"}
