@@ -97,7 +97,7 @@ def floors(files: list[Path]) -> dict:
             for index in range(textpage.count_chars()):
                 textpage.get_charbox(index)
             for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=1):
-                obj.get_pos()
+                obj.get_bounds()
         pages = len(document)
         document.close()
         return pages

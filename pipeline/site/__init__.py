@@ -38,7 +38,7 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}.wide{overflow-x:auto}
 padding:.4rem}
 """
 SEARCH = """
-const index = JSON.parse(document.getElementById('index').textContent);
+const index = window.SEARCH_INDEX || [];
 const box = document.getElementById('q'), list = document.getElementById('results');
 box.addEventListener('input', () => {
   const q = box.value.trim().toLowerCase();
@@ -54,6 +54,7 @@ box.addEventListener('input', () => {
 });
 """
 HOME = "index.html"
+INDEX = "search-index.js"  # its own file: the home page stays small, the index is cached
 _PLACE = re.compile(r"^(?:中共)?(.{2,7}?(?:自治区|省|市))")
 STATUS = {"complete": "全部读取", "partial": "部分读取"}
 
@@ -251,10 +252,7 @@ def _home(documents: list[Document], by_id: dict[str, Document]) -> str:
          str(counts.get((check, "warning"), 0))]
         for check in sorted({c for c, _ in counts})], {1, 2}) if counts else
         "<p>没有核对发现。</p>"))
-    entries = _index(documents)
-    parts.append('<script type="application/json" id="index">'
-                 + json.dumps(entries, ensure_ascii=False).replace("</", "<\\/") + "</script>"
-                 + f"<script>{SEARCH}</script>")
+    parts.append(f'<script src="{INDEX}"></script><script>{SEARCH}</script>')
     return _page("预算观察：部门预算与决算", "".join(parts), 0)
 
 
@@ -274,11 +272,11 @@ def _index(documents: list[Document]) -> list[list[str]]:
     entries: list[list[str]] = []
     seen_publishers = set()
     for d in documents:
-        url = quote(document_path(d))
+        url = document_path(d)  # a browser encodes it when it follows the link
         if d.row["publisher_id"] not in seen_publishers:
             seen_publishers.add(d.row["publisher_id"])
-            entries.append([d.row["publisher"], "发布单位", quote(
-                publisher_path(d.row["publisher_id"]))])
+            entries.append([d.row["publisher"], "发布单位",
+                            publisher_path(d.row["publisher_id"])])
         entries.append([_name(d), "文件", url])
         for label in dict.fromkeys(i.label for i in d.items if i.label):
             entries.append([f"{label}（{_name(d)}）", "科目", url])
@@ -321,6 +319,8 @@ def build(root: Path, out: Path) -> list[str]:
         pages[publisher_path(publisher_id)] = _publisher_page(docs, by_id)
     for path, html in pages.items():
         (out / path).write_text(html, encoding="utf-8")
+    (out / INDEX).write_text("window.SEARCH_INDEX = " + json.dumps(
+        _index(documents), ensure_ascii=False) + ";\n", encoding="utf-8")
     export(root, out / "downloads/budget-watch-data.zip")
     (out / "downloads/budget-watch.xlsx").write_bytes(workbook(root))
     return sorted(pages)
