@@ -32,6 +32,8 @@ _FIELDS: dict[str, tuple[type, bool]] = {  # key: (type, required)
     "kinds": (list, True),
     "scope": (str, False),
     "template": (str, False),
+    "discovers": (bool, False),
+    "verified": (bool, False),
 }
 
 
@@ -47,6 +49,12 @@ class Publisher:
     kinds: tuple[str, ...]
     scope: str = "department"
     template: str = ""
+    # a column that lists many departments' disclosures: each document's publisher is read
+    # from the document itself, not taken from this entry (whose name is the column's)
+    discovers: bool = False
+    # false until a fetch from it has been checked by hand: its failures are notes, not
+    # failures of the run, so that a hundred unchecked portals do not drown the health issue
+    verified: bool = True
 
     def listing_for(self, year: int) -> list[str]:
         """Listing URLs with {year} filled in."""

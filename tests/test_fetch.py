@@ -321,3 +321,53 @@ def test_an_unchanged_detail_page_is_asked_with_its_validators(root, portal):
     second = fetch(root)
     assert portal.body_bytes["/xxgk/t20230201_1.html"] == sent  # a 304, no body again
     assert sorted(second.unchanged) == sorted(first.new) and second.failed == []
+
+
+def test_a_column_of_many_departments_files_each_document_under_the_publisher_it_names(
+        tmp_path):
+    """A city's disclosure column lists several departments: each document's publisher is
+    read from the document, not from the registry; a document that names none is refused."""
+    from pipeline.archive import load_manifest as manifest
+
+    column = """<html><body><ul>
+<li><a href="/col/a.html">2023年部门预算（行政审批服务局）</a></li>
+<li><a href="/col/b.html">2023年部门预算（统计局）</a></li>
+<li><a href="/col/c.html">2023年部门预算（某单位）</a></li></ul></body></html>"""
+    text = SAMPLE.read_text(encoding="utf-8")
+    with Portal() as server:
+        server.serve("/col/index.html", column.encode(), Content_Type="text/html")
+        for page, name in (("a", "长沙市行政审批服务局"), ("b", "长沙市统计局"), ("c", "本部门")):
+            server.serve(f"/col/{page}.html", render.to_html(render.sample_blocks(
+                text.replace("长沙市行政审批服务局", name).encode("utf-8")), "utf-8"),
+                Content_Type="text/html")
+        (tmp_path / "data").mkdir()
+        (tmp_path / "data/registry.toml").write_text(f"""
+[[publisher]]
+id = "长沙-部门预决算专栏"
+name = "长沙市部门预决算公开专栏"
+region = "湖南省长沙市"
+listing_urls = ["{server.base}/col/index.html"]
+link_patterns = {{ budget = "{{year}}年部门预算" }}
+allowed_hosts = ["127.0.0.1"]
+years = [2023]
+kinds = ["budget"]
+discovers = true
+""", encoding="utf-8")
+        result = fetch(tmp_path, "长沙-部门预决算专栏")
+    filed = {(s.publisher_id, s.publisher, s.identified_from.split(",")[0])
+             for s in manifest(tmp_path)}
+    assert filed == {("长沙市行政审批服务局", "长沙市行政审批服务局", "publisher:document"),
+                     ("长沙市统计局", "长沙市统计局", "publisher:document")}
+    [refused] = result.failed
+    assert "/col/c.html" in refused and "does not name its publisher" in refused
+
+
+def test_an_unverified_entry_reports_its_failures_as_notes(root, portal):
+    registry = root / "data/registry.toml"
+    registry.write_text(registry.read_text(encoding="utf-8").replace(
+        'kinds = ["budget"]\n', 'kinds = ["budget"]\nverified = false\n'), encoding="utf-8")
+    portal.faults["/ptq/files/wanli-2024.pdf"] = ["500", "500", "500", "500"]
+    result = fetch(root, "putuo-wanli")
+    assert result.failed == []
+    assert any(n.startswith("unverified entry: ") and "wanli-2024.pdf" in n
+               for n in result.notes), result.notes

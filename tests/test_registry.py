@@ -52,3 +52,23 @@ def test_every_problem_is_reported_with_its_entry_and_key(tmp_path):
 def test_a_registry_that_is_not_toml_is_a_registry_error(tmp_path):
     with pytest.raises(RegistryError, match="registry.toml"):
         load(tmp_path, "[[publisher]\n")
+
+
+def test_the_registry_holds_the_hundred_city_columns_each_unverified_and_on_its_own_host():
+    import csv
+    from urllib.parse import urlparse
+
+    from conftest import SHARED
+
+    publishers = load_registry(REPO / "data/registry.toml")
+    columns = [p for p in publishers.values() if p.discovers]
+    assert len(columns) == 100 and not any(p.verified for p in columns)
+    for column in columns:
+        assert all(urlparse(u).hostname in column.allowed_hosts for u in column.listing_urls)
+        assert set(column.link_patterns) == set(column.kinds) == {"budget", "final_accounts"}
+    listed = SHARED / "portals/city-budget-columns.csv"
+    if listed.exists():
+        with listed.open(encoding="utf-8", newline="") as handle:
+            urls = {r["budget_column_url"] for r in csv.DictReader(handle)}
+        assert {u for p in columns for u in p.listing_urls} == urls
+    assert publishers["长沙-预决算公开专栏"].template == "hunan"

@@ -15,7 +15,7 @@ from pipeline.errors import ConfigError, DocumentError
 from pipeline.extract import EXTRACTORS, HTML, PDF, extract, pdf, sniff
 from pipeline.fetch import discover
 from pipeline.fetch.http import Client, Fetched, FetchError, Hosts, Offline, Settings
-from pipeline.identify import identify
+from pipeline.identify import identify, publisher_slug
 from pipeline.model import FetchResult, Source  # noqa: F401  (FetchResult: re-exported)
 from pipeline.revisions import assign_part
 from pipeline.sources import Publisher
@@ -57,6 +57,12 @@ def fetch_publisher(root: Path, publisher: Publisher, years: list[int] | None = 
             result.failed.append(f"{link.url}: {error}")
     if pages != known:
         save_pages(root, pages)
+    if not publisher.verified:
+        result.notes += [f"unverified entry: {failure}" for failure in result.failed]
+        result.failed = []
+        if result.new:
+            result.notes.append(f"{len(result.new)} new from this unverified entry: check them "
+                                "and set verified = true in data/registry.toml")
     return result
 
 
@@ -155,9 +161,11 @@ def _keep(root: Path, client: Client, publisher: Publisher, link: discover.Link,
 
 
 def _stated(fetched: Fetched, media_type: str, link: discover.Link, result: FetchResult
-            ) -> tuple[int, str]:
+            ) -> tuple[int, str, str]:
     """The year and kind the document states about itself, which win over the listing's;
-    a difference is noted. The listing's, when the document does not say."""
+    a difference is noted. The listing's, when the document does not say. Then the
+    publisher its title, a label or its metadata names: '' when only its running text or
+    its file name suggests one (the organ a text names most may be a unit under it)."""
     try:
         if media_type == PDF:
             first = pdf.opening(fetched.content, fetched.url)
@@ -165,26 +173,43 @@ def _stated(fetched: Fetched, media_type: str, link: discover.Link, result: Fetc
         else:
             blocks, title = extract(fetched.content, media_type, fetched.url), ""
     except DocumentError:
-        return link.year, link.kind
+        return link.year, link.kind, ""
     found = identify(blocks, title, Path(urlparse(fetched.url).path).stem)
     year, kind = found.fiscal_year or link.year, found.kind or link.kind
     if (year, kind) != (link.year, link.kind):
         result.notes.append(f"{fetched.url}: the document states {year} {kind}, the listing "
                             f"link “{link.text}” was taken for {link.year} {link.kind}; "
                             "archived as the document states")
-    return year, kind
+    said = next((p.split(":", 1)[1] for p in found.found_in.split(", ")
+                 if p.startswith("publisher:")), "")
+    return year, kind, found.publisher if said.startswith(("title", "label", "metadata")) \
+        else ""
+
+
+def _discovered(root: Path, name: str) -> str:
+    """The id of a publisher a column's document names: the id it was archived under before,
+    else its printed name made safe (publisher_slug)."""
+    known = {s.publisher: s.publisher_id for s in load_manifest(root) if s.publisher}
+    return known.get(name) or publisher_slug(name)
 
 
 def _store(root: Path, publisher: Publisher, link: discover.Link, fetched: Fetched,
            media_type: str, result: FetchResult, known_urls: bool = False) -> None:
     before = {s.sha256 for s in load_manifest(root)}
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    year, kind = _stated(fetched, media_type, link, result)
-    source = Source("", "", publisher.id, year, kind, publisher.scope, media_type, 0,
+    year, kind, named = _stated(fetched, media_type, link, result)
+    publisher_id, name = publisher.id, publisher.name
+    if publisher.discovers:  # a column: the document says who published it
+        if not named:
+            raise FetchError(fetched.url, "the document does not name its publisher, which a "
+                                          f"column ({publisher.id}) cannot tell; not archived")
+        publisher_id, name = _discovered(root, named), named
+    source = Source("", "", publisher_id, year, kind, publisher.scope, media_type, 0,
                     link.text, fetched.url, now, fetched.headers.get("ETag", ""),
-                    fetched.headers.get("Last-Modified", ""), publisher.name, publisher.region,
+                    fetched.headers.get("Last-Modified", ""), name, publisher.region,
                     part=Path(urlparse(fetched.url).path).name,
-                    identified_from="publisher:registry, " + (
+                    identified_from=("publisher:document" if publisher.discovers else
+                                     "publisher:registry") + ", " + (
                         "fiscal_year:document" if year != link.year else "fiscal_year:listing")
                     + (", kind:document" if kind != link.kind else ", kind:listing"))
     stored = archive(root, fetched.content, assign_part(root, source, fetched.content))
