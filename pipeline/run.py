@@ -7,7 +7,7 @@ import csv
 import io
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from multiprocessing import get_context
 from pathlib import Path
@@ -213,7 +213,7 @@ def run(root: Path, fetch: bool = True, say: Callable[[str], None] = print,
     inputs = cache.run_inputs(root, [MANIFEST, REGISTRY],
                               [s.path for sources in current(load_manifest(root))
                                for s in sources])
-    kept_run = cache.load_run(root, inputs)
+    kept_run = _kept_run(root, inputs)
     if kept_run is not None:  # nothing it depends on changed: nothing to write
         kept_run.fetched, kept_run.changed = fetched, []
         _record(root, kept_run)
@@ -231,8 +231,23 @@ def run(root: Path, fetch: bool = True, say: Callable[[str], None] = print,
     outputs = [DESCRIPTOR, *(f"data/{name}.csv" for name in RESOURCES)] + [
         str(path) for e in result.extractions
         for path in (report_path(e), report_path(e).with_suffix(".json"))]
-    cache.save_run(root, inputs, outputs, result)
+    keys = [_cache_key(list(e.sources), publishers) for e in result.extractions]
+    cache.save_run(root, inputs, outputs, (replace(result, extractions=[]), keys))
     _record(root, result)
+    return result
+
+
+def _kept_run(root: Path, inputs: str) -> RunResult | None:
+    """The last run's result when its inputs and outputs are unchanged; its extractions are
+    kept once, in the extraction cache, and read back from there (None if one is gone)."""
+    kept = cache.load_run(root, inputs)
+    if kept is None:
+        return None
+    result, keys = kept
+    extractions = [cache.load(root, key) for key in keys]
+    if not all(isinstance(e, Extraction) for e in extractions):
+        return None
+    result.extractions = extractions
     return result
 
 

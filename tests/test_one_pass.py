@@ -147,3 +147,15 @@ def test_a_run_over_a_copied_project_needs_no_cache(project, tmp_path):
     assert invoke("run", "--offline", "--root", copy).exit_code == 0
     assert (copy / "data/line_items.csv").read_bytes() == \
         (project / "data/line_items.csv").read_bytes()
+
+
+def test_the_kept_run_does_not_hold_the_extractions_a_second_time(project):
+    from pipeline import cache
+
+    assert invoke("run", "--offline", "--root", project).exit_code == 0
+    [extraction] = (project / cache.CACHE).glob("*.pickle")
+    assert (project / cache.RUN).stat().st_size < extraction.stat().st_size / 2
+    extraction.unlink()  # the kept run cannot be rebuilt without it: the run is done again
+    again = invoke("run", "--offline", "--root", project)
+    assert again.exit_code == 0
+    assert len(list((project / cache.CACHE).glob("*.pickle"))) == 1
