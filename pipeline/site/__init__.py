@@ -95,10 +95,11 @@ def _name(document: Document) -> str:
 
 def _original(document: Document, location: str, depth: int) -> str:
     """A link to the original at the place named: the archived copy in the site (its page
-    for a PDF), and the publisher's address when it has one."""
+    for a PDF; a large original a clone lacks is not there), and the publisher's address
+    when it has one."""
     page = page_of(location)
     links = []
-    for path in document.row["archive_path"].split():
+    for path in document.originals:
         name = f"originals/{Path(path).name}"
         anchor = f"#page={page}" if page and name.endswith(".pdf") else ""
         links.append(f'<a href="{_href(name, depth)}{anchor}">原文件'
@@ -312,9 +313,8 @@ def build(root: Path, out: Path) -> list[str]:
         pages[document_path(d)] = _document_page(d, by_id)
         (out / "downloads" / f"{_slug(d.doc_id)}.csv").write_text(_document_csv(d),
                                                                    encoding="utf-8")
-        for path in d.row["archive_path"].split():
-            if (root / path).exists():
-                shutil.copyfile(root / path, out / "originals" / Path(path).name)
+        for path in d.originals:
+            shutil.copyfile(root / path, out / "originals" / Path(path).name)
     for publisher_id, docs in by_publisher.items():
         pages[publisher_path(publisher_id)] = _publisher_page(docs, by_id)
     for path, html in pages.items():

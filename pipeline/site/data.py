@@ -28,6 +28,7 @@ class Document:
     stated: list[dict[str, str]] = field(default_factory=list)
     findings: list[dict[str, str]] = field(default_factory=list)
     changes: list[dict[str, str]] = field(default_factory=list)  # to this document
+    originals: list[str] = field(default_factory=list)  # archive paths present here
 
     @property
     def doc_id(self) -> str:
@@ -40,7 +41,9 @@ class Document:
 
 def load(root: Path) -> list[Document]:
     """Every document of the package with its rows, by publisher, then year, then id."""
-    documents = {r["doc_id"]: Document(r) for r in _read(root, "documents")}
+    documents = {r["doc_id"]: Document(r, originals=[
+        p for p in r["archive_path"].split() if (root / p).exists()])
+        for r in _read(root, "documents")}
     for r in _read(root, "line_items"):
         documents[r["doc_id"]].items.append(LineItem(
             r["doc_id"], r["table"], r["side"], r["row_key"], r["measure"], r["code"],
