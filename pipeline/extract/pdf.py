@@ -4,8 +4,10 @@ into grids (pdf_tables.py). Pages without a text layer are reported, never turne
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
@@ -301,28 +303,32 @@ class _Page:
     items: tuple[tuple[float, Block], ...] | None = None
 
 
-def _read(data: bytes, name: str, pages: range | None = None, tables: bool = True
+@contextlib.contextmanager
+def _opened(data: bytes, name: str) -> Iterator[pdfium.PdfDocument]:
+    document = _open(data, name)
+    try:
+        yield document
+    finally:
+        document.close()
+
+
+def _read(document: pdfium.PdfDocument, pages: range | None = None, tables: bool = True
           ) -> list[_Page]:
     """Each page loaded once: its text, and, on a page that holds a table, its characters and
     paths from the same loaded page, laid out into grids. `tables=False` reads text only."""
-    document = _open(data, name)
     read = []
-    try:
-        for index in pages if pages is not None else range(len(document)):
-            if index >= len(document):
-                break
-            page = document[index]
-            textpage = page.get_textpage()
-            text = _text(textpage)
-            found = _Page(index + 1, text)
-            if tables and text.strip() and has_table(text, _path_count(page)):
-                found = _Page(index + 1, text,
-                              items=tuple(_table_items(page, textpage, index + 1)))
-            read.append(found)
-            textpage.close()
-            page.close()
-    finally:
-        document.close()
+    for index in pages if pages is not None else range(len(document)):
+        if index >= len(document):
+            break
+        page = document[index]
+        textpage = page.get_textpage()
+        text = _text(textpage)
+        found = _Page(index + 1, text)
+        if tables and text.strip() and has_table(text, _path_count(page)):
+            found = _Page(index + 1, text, items=tuple(_table_items(page, textpage, index + 1)))
+        read.append(found)
+        textpage.close()
+        page.close()
     return read
 
 
@@ -344,29 +350,20 @@ class Opening:
 def opening(data: bytes, name: str = "document.pdf", count: int = 8) -> Opening:
     """The opening `count` pages' lines: enough to tell who published what (cover, title,
     部门名称). The other pages are not loaded."""
-    document = _open(data, name)
-    try:
-        title, pages = document.get_metadata_value("Title") or "", len(document)
-    finally:
-        document.close()
-    return Opening(_line_blocks(_read(data, name, range(count), tables=False)), title, pages)
+    with _opened(data, name) as document:
+        return Opening(_line_blocks(_read(document, range(count), tables=False)),
+                       document.get_metadata_value("Title") or "", len(document))
 
 
 def deeper(data: bytes, name: str = "document.pdf", count: int = 8) -> list[Block]:
     """The lines of the pages after the first `count`: for a label printed deeper in."""
-    return _line_blocks(_read(data, name, range(count, page_count(data, name)), tables=False))
-
-
-def page_count(data: bytes, name: str) -> int:
-    document = _open(data, name)
-    try:
-        return len(document)
-    finally:
-        document.close()
+    with _opened(data, name) as document:
+        return _line_blocks(_read(document, range(count, len(document)), tables=False))
 
 
 def extract(data: bytes, name: str = "document.pdf") -> list[Block]:
-    pages = _read(data, name)
+    with _opened(data, name) as document:
+        pages = _read(document)
     blank = [page.number for page in pages if not page.text.strip()]
     if pages and len(blank) == len(pages):
         raise DocumentError(name, [scanned(len(pages))])

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 
 from pipeline.check import Checker
@@ -38,6 +39,11 @@ class Document:
     def year(self) -> int:
         return int(self.row["fiscal_year"])
 
+    @cached_property
+    def checker(self) -> Checker:
+        """Its line items indexed as the checks index them: built once, asked many times."""
+        return Checker(self.doc_id, self.items)
+
 
 def load(root: Path) -> list[Document]:
     """Every document of the package with its rows, by publisher, then year, then id."""
@@ -62,17 +68,18 @@ def load(root: Path) -> list[Document]:
 def figure(document: Document, subject: str) -> tuple[Decimal, str] | None:
     """(amount, location) of a headline figure as the document's tables print it (a blank
     cell of a printed row and column is 0); None when none of its tables prints it."""
-    checker = Checker(document.doc_id, document.items)
     for ref in templates()["narrative"].get(subject, []):
         if ref.startswith("+"):
             continue  # a reference that can only confirm, never give the figure
-        amount = checker.value(ref)
+        amount = document.checker.value(ref)
         if amount is not None:
-            table = ref.split(":")[0].split("/")[0]
-            where = next((i.location for i in document.items if i.table == table), "")
-            item = checker.index.get((table, ref.split(":")[0].partition("/")[2],
-                                      *ref.split(":")[1:]))
-            return amount, item.location if item is not None else where
+            table_side, key, measure = ref.split(":")
+            table, _, side = table_side.partition("/")
+            item = document.checker.index.get((table, side, key, measure))
+            if item is not None:
+                return amount, item.location
+            # a blank cell: the place of its table
+            return amount, next((i.location for i in document.items if i.table == table), "")
     return None
 
 
