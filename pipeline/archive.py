@@ -27,6 +27,15 @@ COLUMNS = [f.name for f in fields(Source)]
 LARGE = 5 * 1024 * 1024
 
 
+def retrieved_now() -> str:
+    """The time an original is retrieved (UTC): now, or SOURCE_DATE_EPOCH when it is set, the
+    reproducible-builds convention, so that two runs over the same portal give the same
+    bytes (a simulation, a rebuild)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    moment = datetime.fromtimestamp(int(epoch), UTC) if epoch.isdigit() else datetime.now(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace `path` with `data` so that readers see the old bytes or the new, never a part."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,9 +1,10 @@
 """Same bytes, same parser: nothing reruns. A document's extraction is kept on disk under a
 key made of its originals' sha256 and a fingerprint of the pipeline's own code and data, so
 a rerun on unchanged originals costs a file read, and a parser change reprocesses all.
-Rejections are kept the same way: a document that cannot be read is not read again. A whole
-run is kept too: a run whose inputs (code, manifest, registry, originals present) and output
-files are as the last one left them returns its result without merging or writing anything."""
+Rejections are kept the same way: a document that cannot be read is not read again. What a run
+made of each publisher is kept too: a publisher whose inputs (code, registry entry, manifest
+rows, originals present) and files are as the last run left them is neither read, merged nor
+written again."""
 
 from __future__ import annotations
 
@@ -57,18 +58,16 @@ def save(root: Path, cache_key: str, extraction: Extraction | DocumentError) -> 
     write_atomic(root / CACHE / f"{cache_key}.pickle", pickle.dumps(extraction))
 
 
-RUN = Path(".cache/run.pickle")
+RUNS = Path(".cache/publishers")
 
 
-def run_inputs(root: Path, paths: list[Path], originals: list[str]) -> str:
-    """sha256 of everything a run's output depends on: the pipeline's code and data, the
-    given files (manifest, registry) and which of the archived originals are present."""
-    digest = hashlib.sha256(fingerprint().encode())
-    for path in paths:
-        digest.update(str(path).encode() + b"\0")
-        digest.update((root / path).read_bytes() if (root / path).exists() else b"\0absent")
-    for original in originals:
-        digest.update(f"{original}:{(root / original).exists()}\n".encode())
+def publisher_inputs(root: Path, rows: list[Source], name: str, region: str) -> str:
+    """sha256 of everything a publisher's partitions and reports depend on: the pipeline's
+    code and data, the registry's name and region for it, every manifest row of it (all
+    revisions, the forgotten too) and which of its originals are present."""
+    digest = hashlib.sha256(f"{fingerprint()}\n{name}\n{region}\n".encode())
+    for row in sorted(rows, key=lambda s: (s.sha256, s.retrieved_at, s.path)):
+        digest.update(repr(row).encode() + f":{(root / row.path).exists()}\n".encode())
     return digest.hexdigest()
 
 
@@ -77,11 +76,12 @@ def _digests(root: Path, paths: list[str]) -> dict[str, str]:
             else "" for p in paths}
 
 
-def load_run(root: Path, inputs: str) -> Any | None:
-    """The result of the last run when its inputs were these and every file it wrote is
-    still as it wrote it; None otherwise (then the run is done again)."""
+def load_publisher(root: Path, publisher_id: str, inputs: str) -> Any | None:
+    """What the last run made of a publisher, when its inputs were these and every file it
+    wrote for it is still as it wrote it; None otherwise (then it is done again)."""
     try:
-        kept_inputs, outputs, result = pickle.loads((root / RUN).read_bytes())
+        kept_inputs, outputs, result = pickle.loads(
+            (root / RUNS / f"{publisher_id}.pickle").read_bytes())
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
         return None
     if kept_inputs != inputs or _digests(root, list(outputs)) != outputs:
@@ -89,6 +89,12 @@ def load_run(root: Path, inputs: str) -> Any | None:
     return result
 
 
-def save_run(root: Path, inputs: str, outputs: list[str], result: Any) -> None:
-    """Keep a run's result with its inputs and the digests of the files it is written in."""
-    write_atomic(root / RUN, pickle.dumps((inputs, _digests(root, outputs), result)))
+def save_publisher(root: Path, publisher_id: str, inputs: str, outputs: list[str],
+                   result: Any) -> None:
+    """Keep what a run made of a publisher, with its inputs and the digests of its files."""
+    write_atomic(root / RUNS / f"{publisher_id}.pickle",
+                 pickle.dumps((inputs, _digests(root, outputs), result)))
+
+
+def drop_publisher(root: Path, publisher_id: str) -> None:
+    (root / RUNS / f"{publisher_id}.pickle").unlink(missing_ok=True)

@@ -77,20 +77,66 @@ ROOT = click.option("--root", type=click.Path(file_okay=False, path_type=Path),
 @click.option("--commit", is_flag=True, help="Commit the data to git when it changed.")
 @click.option("--allow-shrink", is_flag=True, help="Write the package even when it drops most "
               "of the documents the last one held.")
+@click.option("--shard", default=None, metavar="K/N",
+              help="Fetch and process only the K-th of N stable shares of the registry's "
+              "entries and their publishers (by hash of the id).")
+@click.option("--partial", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="With --shard: also leave what the shard changed in this folder, for "
+              "`budgetwatch merge`.")
 @JOBS
 @clean_errors
-def run_command(root: Path, offline: bool, commit: bool, allow_shrink: bool, jobs: int
-                ) -> None:
+def run_command(root: Path, offline: bool, commit: bool, allow_shrink: bool, shard: str | None,
+                partial: Path | None, jobs: int) -> None:
     """Fetch, extract, check, write the data package (only if it validates) and the reports."""
+    from pipeline.archive import load_manifest
     from pipeline.commit import commit_data
     from pipeline.lock import held
     from pipeline.run import run
+    from pipeline.shards import Shard, save_partial
 
     project_folder(root)
+    share = Shard.parse(shard) if shard else None
+    if partial is not None and share is None:
+        raise ConfigError("--partial needs --shard K/N")
     with held(root, "run", click.echo), reading_bar() as progress:
+        archived = {s.sha256 for s in load_manifest(root)}
         result = run(root, fetch=not offline, say=click.echo, allow_shrink=allow_shrink,
-                     jobs=jobs, progress=progress)
+                     jobs=jobs, progress=progress, shard=share)
         print_summary(result)
+        if partial is not None and share is not None:
+            save_partial(root, partial, share, result, archived)
+            click.echo(f"shard {share}: {len(result.publishers)} publishers, "
+                       f"{len(result.processed)} processed; partial result in {partial}")
+        if commit:
+            sha = commit_data(root, result)
+            click.echo(f"commit: {sha[:12]}" if sha else "commit: nothing changed")
+    sys.exit(result.exit_status())
+
+
+@main.command("merge")
+@ROOT
+@click.argument("folders", nargs=-1, required=True,
+                type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--commit", is_flag=True, help="Commit the data to git when it changed.")
+@clean_errors
+def merge_command(root: Path, folders: tuple[Path, ...], commit: bool) -> None:
+    """Put the shards' partial results (`run --shard K/N --partial DIR`) into the package:
+    validated where it changed, the same bytes as one run over everything."""
+    from pipeline.commit import commit_data
+    from pipeline.lock import held
+    from pipeline.run import record
+    from pipeline.shards import merge
+
+    project_folder(root)
+    with held(root, "merge", click.echo):
+        result = merge(root, list(folders))
+        record(root, result)
+        for fetched in result.fetched:
+            for failure in fetched.failed:
+                click.echo(f"{fetched.publisher_id}: {failure}", err=True)
+        click.echo(f"merge: {len(folders)} partial results; "
+                   + (f"{len(result.changed)} files changed" if result.changed
+                      else "package unchanged"))
         if commit:
             sha = commit_data(root, result)
             click.echo(f"commit: {sha[:12]}" if sha else "commit: nothing changed")
@@ -122,14 +168,12 @@ def project_folder(root: Path) -> None:
 
 
 def print_summary(result: RunResult) -> None:
-    from pipeline.report import report_path
+    from pipeline.outcome import summary_line
 
-    for e in result.extractions:
-        errors = sum(1 for f in e.findings if f.severity == "error")
-        click.echo(f"{e.source.doc_id}: {len(e.tables)} tables, {len(e.line_items)} amounts, "
-                   f"{len(e.projects)} projects, {len(e.targets)} indicators, "
-                   f"{len(e.stated_changes)} stated changes; {e.checks_run} checks, "
-                   f"{len(e.findings)} findings ({errors} errors) -> {report_path(e)}")
+    lines = {e.source.doc_id: summary_line(e) for e in result.extractions} | {
+        d.doc_id: d.line for d in result.unchanged}
+    for doc_id in sorted(lines):
+        click.echo(lines[doc_id])
     for doc_id, error in sorted(result.rejected.items()):
         click.echo(f"rejected {doc_id} (its last good rows are kept): {error.document}",
                    err=True)
@@ -144,8 +188,11 @@ def print_summary(result: RunResult) -> None:
 @click.option("--source", "sources", multiple=True, help="Publisher id (repeatable); default all.")
 @click.option("--year", "years", type=int, multiple=True, help="Fiscal year (repeatable); "
               "default the registry's years.")
+@click.option("--shard", default=None, metavar="K/N", help="Only the entries of the K-th of N "
+              "shares (as `run --shard`).")
 @clean_errors
-def fetch_command(root: Path, sources: tuple[str, ...], years: tuple[int, ...]) -> None:
+def fetch_command(root: Path, sources: tuple[str, ...], years: tuple[int, ...],
+                  shard: str | None) -> None:
     """Find new and re-published disclosures and archive them; a summary per publisher."""
     from rich.progress import Progress
 
@@ -159,7 +206,11 @@ def fetch_command(root: Path, sources: tuple[str, ...], years: tuple[int, ...]) 
     if unknown:
         raise ConfigError(f"unknown publisher {', '.join(unknown)} (known: "
                                f"{', '.join(sorted(publishers))})")
-    chosen = {k: v for k, v in publishers.items() if not sources or k in sources}
+    from pipeline.shards import Shard
+
+    share = Shard.parse(shard) if shard else None
+    chosen = {k: v for k, v in publishers.items() if (not sources or k in sources)
+              and (share is None or share.holds(k))}
     with held(root, "fetch", click.echo):
         hosts = Hosts()  # one rate limit and robots.txt per host across publishers
         with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:

@@ -53,10 +53,10 @@ def commit_data(root: Path, result: RunResult) -> str | None:
                               "was killed; if no git is running, remove that file and run again")
         try:
             repo.git.add("--all", "--", *[p for p in DATA if (Path(root) / p).exists()])
-            staged = repo.git.diff("--cached", "--name-only").splitlines()
+            staged = [p for p in repo.git.diff("--cached", "--name-only", "-z").split("\0") if p]
             if not staged or staged == [PAGES]:  # validators alone are not a data change
                 return None
-            repo.index.commit(message(staged, result, _committed_documents(repo)),
+            repo.index.commit(message(staged, result, *_documents(repo, staged)),
                               author=BOT, committer=BOT)
         except (git.GitCommandError, OSError) as error:
             first = str(error).strip().splitlines()[-1][:300]
@@ -68,28 +68,38 @@ class CommitError(BudgetWatchError):
     """git could not commit the data (exit 3): the package is written, not committed."""
 
 
-def _committed_documents(repo: git.Repo) -> dict[str, str]:
-    """doc_id -> sha256(s) of the documents in the last committed package."""
-    try:
-        text = repo.git.show("HEAD:data/documents.csv")
-    except git.GitCommandError:
-        return {}
-    return {row["doc_id"]: row["sha256"] for row in csv.DictReader(io.StringIO(text))}
+def _documents(repo: git.Repo, staged: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """doc_id -> sha256(s) of the documents in the staged documents partitions, as the last
+    commit held them and as they are now; and doc_id -> title now."""
+    before, now, titles = {}, {}, {}
+    for path in staged:
+        if not path.startswith("data/documents/"):
+            continue
+        try:
+            text = repo.git.show(f"HEAD:{path}")
+        except git.GitCommandError:  # a new publisher
+            text = ""
+        before |= {r["doc_id"]: r["sha256"] for r in csv.DictReader(io.StringIO(text))}
+        current = Path(repo.working_tree_dir or ".") / path
+        if current.exists():
+            rows = list(csv.DictReader(io.StringIO(current.read_text(encoding="utf-8"))))
+            now |= {r["doc_id"]: r["sha256"] for r in rows}
+            titles |= {r["doc_id"]: r["title"] for r in rows}
+    return {d: s for d, s in now.items() if before.get(d) != s}, titles
 
 
-def message(staged: list[str], result: RunResult, before: dict[str, str]) -> str:
+def message(staged: list[str], result: RunResult, revised: dict[str, str],
+            titles: dict[str, str]) -> str:
     """'data: source change …' when documents are new or have new originals since the last
     commit, else 'data: reprocessed …' (same originals, newer parser)."""
-    revised = {e.source.doc_id for e in result.extractions
-               if before.get(e.source.doc_id) != " ".join(s.sha256 for s in e.sources)}
     if not revised:
         return ("data: reprocessed with a newer parser, no new originals\n\n"
                 + f"{len(staged)} files changed.")
     lines = [f"data: source change, {len(revised)} document(s) new or revised", ""]
-    for extraction in sorted(result.extractions, key=lambda e: e.source.doc_id):
-        if extraction.source.doc_id in revised:
-            lines.append(f"- {extraction.source.doc_id}: {extraction.title}")
-            lines += [f"  {headline(c)}" for c in extraction.stated_changes[:4]]
+    stated = {e.source.doc_id: e.stated_changes for e in result.extractions}
+    for doc_id in sorted(revised):
+        lines.append(f"- {doc_id}: {titles.get(doc_id, '')}")
+        lines += [f"  {headline(c)}" for c in stated.get(doc_id, ())[:4]]
     significant = [c for c in result.comparisons.changes if c.significance]
     if significant:
         lines += ["", f"{len(significant)} significant year-on-year changes."]

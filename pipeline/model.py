@@ -50,6 +50,7 @@ class Source:
     part: str = ""  # which file of a disclosure published as several (e.g. text, tables)
     identified_from: str = ""  # where publisher, year and kind were read (field:source@place)
     forgotten: str = ""  # when `budgetwatch forget` removed it (UTC); "" for an original in use
+    listed_by: str = ""  # the registry entry whose listing linked it; "" when ingested by hand
 
     @property
     def doc_id(self) -> str:

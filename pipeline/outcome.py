@@ -20,7 +20,8 @@ from pipeline.model import FetchResult, Finding, StatedChange
 from pipeline.report import DocumentSummary, report_path, summarise
 
 if TYPE_CHECKING:
-    from pipeline.run import RunResult
+    from pipeline.model import Extraction
+    from pipeline.run import Comparisons, RunResult
 
 RECORD = Path(".cache/outcome.json")  # beside the extraction cache; never committed
 
@@ -36,6 +37,16 @@ class DocumentOutcome:
     amounts: int
     report: str  # the Markdown report's path in the repository
     summary: DocumentSummary
+    line: str = ""  # what `run` prints of it
+
+
+def summary_line(e: Extraction) -> str:
+    """What `run` prints of a document it read."""
+    errors = sum(1 for f in e.findings if f.severity == "error")
+    return (f"{e.source.doc_id}: {len(e.tables)} tables, {len(e.line_items)} amounts, "
+            f"{len(e.projects)} projects, {len(e.targets)} indicators, "
+            f"{len(e.stated_changes)} stated changes; {e.checks_run} checks, "
+            f"{len(e.findings)} findings ({errors} errors) -> {report_path(e)}")
 
 
 @dataclass
@@ -47,19 +58,25 @@ class Outcome:
 
     @classmethod
     def of(cls, result: RunResult) -> Outcome:
-        computed = result.comparisons.computed
-        documents = []
-        for e in sorted(result.extractions, key=lambda e: e.source.doc_id):
-            doc_id = e.source.doc_id
-            summary = summarise(e, [c for c in result.comparisons.changes if c.to_doc == doc_id],
-                                [f for f in result.comparisons.findings if f.doc_id == doc_id],
-                                computed)
-            documents.append(DocumentOutcome(
-                doc_id, e.source.publisher_id, e.publisher, e.source.fiscal_year, e.source.kind,
-                e.status, len(e.line_items), str(report_path(e)), summary))
+        documents = documents_of(result.extractions, result.comparisons) + result.unchanged
         return cls(datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), list(result.fetched),
                    {d: list(error.problems) for d, error in sorted(result.rejected.items())},
-                   documents)
+                   sorted(documents, key=lambda d: d.doc_id))
+
+
+def documents_of(extractions: list[Extraction], comparisons: Comparisons
+                 ) -> list[DocumentOutcome]:
+    """Each document's outcome: its status, amounts, report and summary."""
+    documents = []
+    for e in extractions:
+        doc_id = e.source.doc_id
+        summary = summarise(e, [c for c in comparisons.changes if c.to_doc == doc_id],
+                            [f for f in comparisons.findings if f.doc_id == doc_id],
+                            comparisons.computed)
+        documents.append(DocumentOutcome(
+            doc_id, e.source.publisher_id, e.publisher, e.source.fiscal_year, e.source.kind,
+            e.status, len(e.line_items), str(report_path(e)), summary, summary_line(e)))
+    return documents
 
 
 def save(root: Path, outcome: Outcome) -> None:
@@ -80,6 +97,11 @@ def load(root: Path) -> Outcome:
     except (ValueError, TypeError, KeyError) as error:
         raise ConfigError(f"{path}: not a record this version can read ({error}); "
                           "`budgetwatch run` again") from error
+
+
+def from_json(data: dict[str, Any]) -> Outcome:
+    """An Outcome from its JSON form (as `save` writes it)."""
+    return _build(Outcome, data)
 
 
 def _build(kind: Any, data: Any) -> Any:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from pipeline.archive import write_atomic
 from pipeline.errors import ConfigError, PackageError
 from pipeline.model import Extraction
-from pipeline.schema import DESCRIPTOR, RESOURCES, package_descriptor
+from pipeline.schema import DESCRIPTOR, EMPTY, RESOURCES, package_descriptor, partition
 
 if TYPE_CHECKING:
     from frictionless import Report
@@ -153,27 +153,58 @@ def merge(extractions: list[Extraction], kept: dict[str, list[dict[str, str]]],
     return texts
 
 
-def read_rows(root: Path, doc_ids: set[str]) -> dict[str, list[dict[str, str]]]:
-    """Rows of the current package that belong to the given documents (to keep them)."""
+def publishers_in(root: Path) -> list[str]:
+    """The publishers whose partitions the package in `root` holds, from its descriptor."""
+    path = root / DESCRIPTOR
+    if not path.exists():
+        return []
+    try:
+        resources = json.loads(path.read_text(encoding="utf-8"))["resources"]
+        paths = next(r["path"] for r in resources if r["name"] == "documents")
+    except (ValueError, KeyError, StopIteration, TypeError) as error:
+        raise ConfigError(f"{path}: not a Budget Watch descriptor ({error})") from error
+    paths = [paths] if isinstance(paths, str) else paths
+    return [Path(p).stem for p in paths
+            if Path(p).parent == Path("data/documents") and Path(p).stem != EMPTY]
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def read_rows(root: Path, publisher_id: str, doc_ids: set[str]) -> dict[str, list[dict[str, str]]]:
+    """Rows of the current package that belong to the given documents of one publisher (to
+    keep them)."""
     kept: dict[str, list[dict[str, str]]] = {}
     for name in RESOURCES:
-        path = root / "data" / f"{name}.csv"
-        if not path.exists():
-            continue
-        with path.open(encoding="utf-8", newline="") as handle:
-            kept[name] = [r for r in csv.DictReader(handle)
-                          if r.get("doc_id", r.get("to_doc")) in doc_ids]
+        path = root / partition(name, publisher_id)
+        if doc_ids and path.exists():
+            kept[name] = [r for r in _read(path) if r.get("doc_id", r.get("to_doc")) in doc_ids]
     return kept
 
 
 def resource_rows(root: Path, name: str) -> list[dict[str, str]]:
-    """A resource's rows as the package holds them (text); ConfigError when the folder holds
-    no package."""
-    path = root / "data" / f"{name}.csv"
-    if not path.exists():
-        raise ConfigError(f"{path}: no data package here (run `budgetwatch run` first)")
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    """A resource's rows as the package holds them (text), every partition in order;
+    ConfigError when the folder holds no package."""
+    if not (root / DESCRIPTOR).exists():
+        raise ConfigError(f"{root / DESCRIPTOR}: no data package here (run `budgetwatch run` "
+                          "first)")
+    rows = []
+    for publisher_id in publishers_in(root):
+        path = root / partition(name, publisher_id)
+        if not path.exists():
+            raise ConfigError(f"{path}: a partition the descriptor lists is missing")
+        rows += _read(path)
+    return rows
+
+
+def resource_text(root: Path, name: str) -> str:
+    """A resource's CSV text over all its partitions: the header once, then each
+    partition's rows in the descriptor's order."""
+    texts = [(root / partition(name, p)).read_text(encoding="utf-8")
+             for p in publishers_in(root) or [EMPTY]]
+    return texts[0] + "".join(t.split("\n", 1)[1] for t in texts[1:])
 
 
 def validate(descriptor: Path) -> Report:
@@ -200,34 +231,60 @@ def dangling(texts: dict[str, str]) -> list[str]:
     return sorted(d for d in column("changes", "from_doc") if d.split("@")[0] not in known)
 
 
-def write(root: Path, texts: dict[str, str]) -> list[str]:
-    """Stage, validate, then replace changed files; returns the paths that changed. A
-    package the same bytes as the one in place (which was validated when written) is left
-    as it is, and not validated again.
+def write(root: Path, texts: dict[str, dict[str, str]], publishers: list[str]) -> list[str]:
+    """Write the partitions of the publishers in `texts` (resource -> CSV text each) and the
+    descriptor of a package holding `publishers`; partitions of publishers no longer held are
+    removed. Only what changed is touched, and only the changed publishers' partitions are
+    validated (as a package of their own: every key names its document, every document is in
+    its publisher's partition, so nothing they must agree with lies elsewhere). Returns the
+    paths written or removed.
 
     Raises PackageError (and leaves the package as it was) when validation fails."""
-    descriptor = json.dumps(package_descriptor(), ensure_ascii=False, indent=2) + "\n"
-    files = {DESCRIPTOR: descriptor} | {f"data/{n}.csv": t for n, t in texts.items()}
-    changed = {path: text.encode("utf-8") for path, text in files.items()
-               if not (root / path).exists() or (root / path).read_bytes() != text.encode()}
+    if not publishers:
+        publishers, texts = [EMPTY], {EMPTY: merge([], {})}
+    descriptor = json.dumps(package_descriptor([p for p in publishers if p != EMPTY]),
+                            ensure_ascii=False, indent=2) + "\n"
+    files = {partition(n, p): text for p, resources in texts.items()
+             for n, text in resources.items()} | {DESCRIPTOR: descriptor}
+    changed: dict[str, bytes | None] = {
+        path: text.encode("utf-8") for path, text in files.items()
+        if not (root / path).exists() or (root / path).read_bytes() != text.encode()}
+    held = set(publishers)
+    gone = [partition(n, p) for p in [*publishers_in(root), EMPTY] if p not in held
+            for n in RESOURCES] + [f"data/{n}.csv" for n in RESOURCES]  # before partitions
+    changed |= {path: None for path in gone if (root / path).exists()}
     if not changed:
         return []
-    if dangling(texts):
-        raise PackageError("the data package did not validate; nothing was written:\n  "
-                           "changes.from_doc names no document: " + ", ".join(dangling(texts)))
+    touched = sorted(p for p in texts if any(partition(n, p) in changed for n in RESOURCES))
+    for publisher_id in touched:
+        if dangling(texts[publisher_id]):
+            raise PackageError("the data package did not validate; nothing was written:\n  "
+                               "changes.from_doc names no document: "
+                               + ", ".join(dangling(texts[publisher_id])))
+    if touched:
+        _validate_partitions(touched, texts)
+    replace_together(root, changed)
+    return sorted(changed, key=lambda path: (path == DESCRIPTOR, path))
+
+
+def _validate_partitions(publishers: list[str], texts: dict[str, dict[str, str]]) -> None:
+    """Validate these publishers' partitions as a package of their own, in a staging folder."""
     staging = Path(tempfile.mkdtemp(prefix="budgetwatch-package-"))
     try:
-        for path, text in files.items():
-            (staging / path).parent.mkdir(parents=True, exist_ok=True)
-            (staging / path).write_text(text, encoding="utf-8")
+        descriptor = package_descriptor([p for p in publishers if p != EMPTY])
+        (staging / DESCRIPTOR).write_text(json.dumps(descriptor, ensure_ascii=False),
+                                          encoding="utf-8")
+        for publisher_id in publishers:
+            for name in RESOURCES:
+                path = staging / partition(name, publisher_id)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(texts[publisher_id].get(name, ""), encoding="utf-8")
         report = validate(staging / DESCRIPTOR)
         if not report.valid:
             raise PackageError("the data package did not validate; nothing was written:\n  "
                                + "\n  ".join(report_errors(report)))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    replace_together(root, changed)
-    return sorted(changed, key=lambda path: path == DESCRIPTOR)
 
 
 JOURNAL = Path(".cache/package-journal.json")
@@ -236,17 +293,20 @@ _NEW = ".new-"  # a file's next version waits beside it as .<name>.new-<generati
 _TEMPORARY = re.compile(r"\.[^/]+\.(?:csv|json|md|txt|pdf|xlsx|xls|html|docx|bin)\.\w{8}")
 
 
-def replace_together(root: Path, files: dict[str, bytes]) -> None:
-    """Replace several files as one unit: each new version is written in full beside its
-    file, then a journal naming them all is written, then each is renamed into place, then
-    the journal is removed. A run killed after the journal was written is completed by
-    `recover` (every command that writes calls it first); one killed before leaves the old
-    files, and temporaries that `recover` removes."""
+def replace_together(root: Path, files: dict[str, bytes | None]) -> None:
+    """Replace (or, for None, remove) several files as one unit: each new version is written
+    in full beside its file, then a journal naming them all is written, then each is renamed
+    into place or removed, then the journal is removed. A run killed after the journal was
+    written is completed by `recover` (every command that writes calls it first); one killed
+    before leaves the old files, and temporaries that `recover` removes."""
     if not files:
         return
     generation = f"{os.getpid()}-{time.time_ns()}"
     moves = []
     for path, data in files.items():
+        if data is None:
+            moves.append([None, path])
+            continue
         target = root / path
         waiting = target.with_name(f".{target.name}{_NEW}{generation}")
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -261,7 +321,9 @@ def replace_together(root: Path, files: dict[str, bytes]) -> None:
 
 def _complete(root: Path) -> None:
     for waiting, path in json.loads((root / JOURNAL).read_text(encoding="utf-8")):
-        if (root / waiting).exists():
+        if waiting is None:
+            (root / path).unlink(missing_ok=True)
+        elif (root / waiting).exists():
             os.replace(root / waiting, root / path)
     (root / JOURNAL).unlink()
 
@@ -275,6 +337,7 @@ def recover(root: Path) -> list[str]:
         _complete(root)
         done.append("package: completed a write that was interrupted")
     folders = [root, root / "data", root / "reports", *(root / "data").glob("archive/**/"),
+               *(root / "data").glob("*/"),
                *(root / "reports").glob("*/")]
     for folder in folders:
         for stale in folder.glob(".*"):

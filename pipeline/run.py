@@ -7,20 +7,22 @@ import csv
 import io
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline import cache
-from pipeline.archive import MANIFEST, current, load_manifest, previous_revision, write_atomic
+from pipeline.archive import current, load_manifest, previous_revision, write_atomic
 from pipeline.compare import Change, computed_changes, pairs, revision, year_on_year
 from pipeline.errors import OK, PARTIAL, DocumentError, PackageError
 from pipeline.model import Extraction, FetchResult, Finding, Source
-from pipeline.package import merge, read_rows, records, repeated_keys, write
+from pipeline.outcome import DocumentOutcome
+from pipeline.package import merge, publishers_in, read_rows, records, repeated_keys, write
 from pipeline.report import render, render_json, report_path, summarise
-from pipeline.schema import DESCRIPTOR, RESOURCES
+from pipeline.schema import RESOURCES, partition
+from pipeline.shards import Shard, by_publisher, shard_key
 from pipeline.sources import REGISTRY, Publisher, load_registry
 
 if TYPE_CHECKING:  # fetching (requests, the HTML parser) is imported by the runs that fetch
@@ -59,20 +61,25 @@ def compare_all(extractions: list[Extraction]) -> Comparisons:
 @dataclass
 class RunResult:
     fetched: list[FetchResult] = field(default_factory=list)
-    extractions: list[Extraction] = field(default_factory=list)
+    extractions: list[Extraction] = field(default_factory=list)  # of the publishers processed
     rejected: dict[str, DocumentError] = field(default_factory=dict)
     changed: list[str] = field(default_factory=list)
     comparisons: Comparisons = field(default_factory=Comparisons)
     asked: set[str] | None = None  # the documents (and files) a command was asked about
+    # the documents of publishers whose inputs had not changed: as the last run left them
+    unchanged: list[DocumentOutcome] = field(default_factory=list)
+    publishers: set[str] = field(default_factory=set)  # the publishers this run answers for
+    processed: list[str] = field(default_factory=list)  # those read, compared and merged again
+    removed: set[str] = field(default_factory=set)  # those whose partitions it removed
 
     def exit_status(self) -> int:
         """PARTIAL when a document asked about was rejected or read in part, or a source
         failed; else OK (pipeline.errors)."""
         def mine(key: str) -> bool:
             return self.asked is None or key in self.asked
-        troubled = [k for k in self.rejected if mine(k)] + [
-            e.source.doc_id for e in self.extractions
-            if e.status == "partial" and mine(e.source.doc_id)]
+        partial = [e.source.doc_id for e in self.extractions if e.status == "partial"] + [
+            d.doc_id for d in self.unchanged if d.status == "partial"]
+        troubled = [k for k in [*self.rejected, *partial] if mine(k)]
         failed = any(r.failed and not r.offline for r in self.fetched)  # no network is no failure
         return PARTIAL if troubled or failed else OK
 
@@ -108,14 +115,15 @@ Progress = Callable[[int, int], None]  # (documents read, documents in all)
 
 
 def process_all(root: Path, publishers: dict[str, Publisher], jobs: int = 1,
-                progress: Progress | None = None) -> RunResult:
-    """Every current document; a document that cannot be used keeps its last good rows.
-    A document with an earlier revision is compared with it, cell by cell. Documents the
-    cache does not hold are read by `jobs` processes at once; results keep the same order,
-    so the package is the same bytes whatever `jobs` is."""
+                progress: Progress | None = None,
+                documents: list[list[Source]] | None = None) -> RunResult:
+    """Every current document (or the `documents` given); a document that cannot be used
+    keeps its last good rows. A document with an earlier revision is compared with it, cell
+    by cell. Documents the cache does not hold are read by `jobs` processes at once; results
+    keep the same order, so the package is the same bytes whatever `jobs` is."""
     result = RunResult()
     manifest = load_manifest(root)
-    documents = current(manifest)
+    documents = current(manifest) if documents is None else documents
     read = _read_all(root, documents, publishers, jobs, progress or (lambda _done, _all: None))
     for sources, (outcome, value) in zip(documents, read, strict=True):
         if outcome != "read":
@@ -202,68 +210,122 @@ def processed(root: Path, sources: list, publishers: dict[str, Publisher]) -> Ex
 
 
 def run(root: Path, fetch: bool = True, say: Callable[[str], None] = print,
-        allow_shrink: bool = False, jobs: int = 1, progress: Progress | None = None
-        ) -> RunResult:
+        allow_shrink: bool = False, jobs: int = 1, progress: Progress | None = None,
+        shard: Shard | None = None, settings: Settings | None = None) -> RunResult:
     """Fetch (unless told not to), process, write the package if it validates, write reports.
-    A package that would drop most of the documents the last one held is not written unless
-    `allow_shrink` (a lost manifest or archive must not empty the data)."""
+    With a `shard`, only its registry entries are fetched and only its publishers processed;
+    the other publishers' partitions are left as they are. A package that would drop most of
+    the documents the last one held is not written unless `allow_shrink` (a lost manifest or
+    archive must not empty the data)."""
     registry = root / REGISTRY
     publishers = load_registry(registry) if fetch or registry.exists() else {}
-    fetched = fetch_all(root, publishers, say) if fetch else []
-    inputs = cache.run_inputs(root, [MANIFEST, REGISTRY],
-                              [s.path for sources in current(load_manifest(root))
-                               for s in sources])
-    kept_run = _kept_run(root, inputs)
-    if kept_run is not None:  # nothing it depends on changed: nothing to write
-        kept_run.fetched, kept_run.changed = fetched, []
-        _record(root, kept_run)
-        return kept_run
-    result = compared(root, publishers, jobs, progress)
+    fetched = fetch_all(root, {k: v for k, v in publishers.items()
+                               if shard is None or shard.holds(k)}, say,
+                         settings=settings) if fetch else []
+    result = build(root, publishers, jobs, progress, allow_shrink, shard)
     result.fetched = fetched
-    kept = read_rows(root, set(result.rejected))
-    extra = {"changes": records(result.comparisons.changes),
-             "findings": records(result.comparisons.findings)}
-    texts = merge(result.extractions, kept, extra, result.comparisons.computed)
+    record(root, result)
+    return result
+
+
+def build(root: Path, publishers: dict[str, Publisher], jobs: int = 1,
+          progress: Progress | None = None, allow_shrink: bool = False,
+          shard: Shard | None = None, only: set[str] | None = None) -> RunResult:
+    """The package and reports from the archive, publisher by publisher: a publisher whose
+    inputs (code, registry entry, manifest rows, originals present) and files are as the last
+    run left them is taken as it is, without reading a document or writing a file; the others
+    are processed, compared, merged into their partitions, validated and written. `only`
+    limits the run to these publishers (the rest are left as they are)."""
+    manifest = by_publisher(load_manifest(root))
+    held = set(publishers_in(root))
+    if shard is not None:
+        manifest = {p: rows for p, rows in manifest.items() if shard.holds(shard_key(rows))}
+        held = {p for p in held if p in manifest or shard.holds(p)}
+    if only is not None:
+        manifest = {p: rows for p, rows in manifest.items() if p in only}
+        held &= only
+    inputs = {p: cache.publisher_inputs(root, rows, _publisher(publishers, p).name,
+                                        _publisher(publishers, p).region)
+              for p, rows in manifest.items()}
+    kept = {p: k for p in sorted(manifest) if (k := cache.load_publisher(root, p, inputs[p]))}
+    dirty = [p for p in sorted(manifest) if p not in kept]
+    documents = [d for p in dirty for d in current(manifest[p])]
+    result = process_all(root, publishers, jobs, progress, documents)
+    if dirty:
+        result.comparisons.add(compare_all(result.extractions))
+    result.publishers, result.processed = set(manifest), dirty
+    result.removed = held - set(manifest)
+    owner = {sources[0].doc_id: p for p in dirty for sources in current(manifest[p])}
+    texts = {p: _partition(root, p, result, owner) for p in dirty}
     if not allow_shrink:
-        refuse_shrink(root, texts)
-    result.changed = write(root, texts)
-    result.changed += write_reports(root, result)
-    outputs = [DESCRIPTOR, *(f"data/{name}.csv" for name in RESOURCES)] + [
-        str(path) for e in result.extractions
-        for path in (report_path(e), report_path(e).with_suffix(".json"))]
-    keys = [_cache_key(list(e.sources), publishers) for e in result.extractions]
-    cache.save_run(root, inputs, outputs, (replace(result, extractions=[]), keys))
-    _record(root, result)
+        refuse_shrink(root, texts, result.removed)
+    everyone = sorted((set(publishers_in(root)) - result.removed) | set(manifest))
+    result.changed = write(root, texts, everyone)
+    if dirty:
+        result.changed += write_reports(root, result)
+    _remember(root, result, inputs, owner)
+    for publisher_id in result.removed:
+        cache.drop_publisher(root, publisher_id)
+    for run in kept.values():
+        result.rejected |= run.rejected
+        result.unchanged += run.documents
     return result
 
 
-def _kept_run(root: Path, inputs: str) -> RunResult | None:
-    """The last run's result when its inputs and outputs are unchanged; its extractions are
-    kept once, in the extraction cache, and read back from there (None if one is gone)."""
-    kept = cache.load_run(root, inputs)
-    if kept is None:
-        return None
-    result, keys = kept
-    extractions = [cache.load(root, key) for key in keys]
-    if not all(isinstance(e, Extraction) for e in extractions):
-        return None
-    result.extractions = extractions
-    return result
+@dataclass
+class PublisherRun:
+    """What a run made of one publisher, kept for the next run (cache.save_publisher)."""
+    rejected: dict[str, DocumentError]
+    documents: list[DocumentOutcome]
 
 
-def _record(root: Path, result: RunResult) -> None:
+def _partition(root: Path, publisher_id: str, result: RunResult, owner: dict[str, str]
+               ) -> dict[str, str]:
+    """A processed publisher's CSV text per resource: its fresh documents, the rows computed
+    across them, and the last good rows of its documents that could not be used now."""
+    extractions = [e for e in result.extractions if e.source.publisher_id == publisher_id]
+    ids = {e.source.doc_id for e in extractions}
+    kept = read_rows(root, publisher_id, {d for d in result.rejected
+                                          if owner.get(d) == publisher_id})
+    extra = {"changes": records([c for c in result.comparisons.changes if c.to_doc in ids]),
+             "findings": records([f for f in result.comparisons.findings if f.doc_id in ids])}
+    return merge(extractions, kept, extra, result.comparisons.computed)
+
+
+def _remember(root: Path, result: RunResult, inputs: dict[str, str], owner: dict[str, str]
+              ) -> None:
+    """Keep what the run made of each publisher it processed, with its files' digests."""
+    from pipeline.outcome import documents_of
+
+    outcomes = documents_of(result.extractions, result.comparisons)
+    for publisher_id in result.processed:
+        extractions = [e for e in result.extractions if e.source.publisher_id == publisher_id]
+        outputs = [partition(name, publisher_id) for name in RESOURCES] + [
+            str(path) for e in extractions
+            for path in (report_path(e), report_path(e).with_suffix(".json"))]
+        rejected = {d: error for d, error in result.rejected.items()
+                    if owner.get(d) == publisher_id}
+        cache.save_publisher(root, publisher_id, inputs[publisher_id], outputs, PublisherRun(
+            rejected, [d for d in outcomes if d.publisher_id == publisher_id]))
+
+
+def record(root: Path, result: RunResult) -> None:
     from pipeline import outcome  # it summarises as the reports do: imported once needed
 
     outcome.save(root, outcome.Outcome.of(result))
 
 
-def refuse_shrink(root: Path, texts: dict[str, str]) -> None:
-    """PackageError when the new package drops more than half of the last one's documents."""
-    path = root / "data/documents.csv"
-    before = {r["doc_id"] for r in csv.DictReader(io.StringIO(
-        path.read_text(encoding="utf-8")))} if path.exists() else set()
-    after = {r["doc_id"] for r in csv.DictReader(io.StringIO(texts["documents"]))}
-    dropped = sorted(before - after)
+def refuse_shrink(root: Path, texts: dict[str, dict[str, str]], removed: set[str]) -> None:
+    """PackageError when the new package drops more than half of the last one's documents
+    (counted over the partitions written or removed: the others are left as they are)."""
+    def documents(text: str) -> set[str]:
+        return {r["doc_id"] for r in csv.DictReader(io.StringIO(text))}
+    def held(publisher_id: str) -> set[str]:
+        path = root / partition("documents", publisher_id)
+        return documents(path.read_text(encoding="utf-8")) if path.exists() else set()
+    before = {d for p in publishers_in(root) for d in held(p)}
+    after = {d for t in texts.values() for d in documents(t["documents"])}
+    dropped = sorted({d for p in [*texts, *removed] for d in held(p)} - after)
     if dropped and len(dropped) * 2 > len(before):
         raise PackageError(
             f"the new package would drop {len(dropped)} of the {len(before)} documents the "

@@ -159,7 +159,20 @@ RESOURCES: dict[str, tuple[str, str, list[str], list[tuple[str, str, str, str]]]
 FOREIGN = {name: "documents" for name in RESOURCES if name not in ("documents", "changes")}
 
 
-def resource_descriptor(name: str) -> dict[str, Any]:
+# A package holding no publisher lists one header-only file per resource; no publisher id
+# begins with "-" (sources.SAFE_ID), so it never names a publisher's partition.
+EMPTY = "-none"
+
+
+def partition(name: str, publisher_id: str) -> str:
+    """The file holding one publisher's rows of a resource: every resource is split by
+    publisher, so that one new document changes only its publisher's small files, and all
+    the rows a check or a comparison needs (a publisher's years) are in one file."""
+    return f"data/{name}/{publisher_id}.csv"
+
+
+def resource_descriptor(name: str, publishers: list[str]) -> dict[str, Any]:
+    """A multi-file resource: one CSV per publisher, each with the header, in id order."""
     title, description, key, columns = RESOURCES[name]
     schema: dict[str, Any] = {
         "fields": [{"name": f, "type": t, "title": ti, "description": d}
@@ -174,12 +187,14 @@ def resource_descriptor(name: str) -> dict[str, Any]:
         schema["foreignKeys"] = [{"fields": [f], "reference": {"resource": "documents",
                                                                "fields": ["doc_id"]}}
                                  for f in ("to_doc",)]  # from_doc may name a revision
-    return {"name": name, "path": f"data/{name}.csv", "profile": "tabular-data-resource",
+    return {"name": name, "path": [partition(name, p) for p in publishers or [EMPTY]],
+            "profile": "tabular-data-resource",
             "title": title, "description": description, "format": "csv", "mediatype": "text/csv",
             "encoding": "utf-8", "schema": schema}
 
 
-def package_descriptor() -> dict[str, Any]:
+def package_descriptor(publishers: list[str]) -> dict[str, Any]:
+    """The descriptor of a package holding these publishers' partitions."""
     return {
         "profile": "tabular-data-package",
         "name": "budget-watch",
@@ -188,7 +203,7 @@ def package_descriptor() -> dict[str, Any]:
                        "文字说明中的变化与核对发现。金额单位均为万元。",
         "licenses": [{"name": "ODC-PDDL-1.0", "title": "Open Data Commons Public Domain "
                       "Dedication and License"}],
-        "resources": [resource_descriptor(name) for name in RESOURCES],
+        "resources": [resource_descriptor(name, sorted(publishers)) for name in RESOURCES],
     }
 
 

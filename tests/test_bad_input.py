@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import process_text, sample_text, snapshot
+from conftest import process_text, resource_csv, sample_text, snapshot
 
 from pipeline.archive import archive
 from pipeline.cli import main
@@ -94,9 +94,9 @@ def test_a_partial_revision_replaces_the_document_and_says_what_was_not_read(pro
     revise(project, PARTIAL["non_numeric"][0].encode("utf-8"))
     result = CliRunner().invoke(main, ["run", "--offline", "--root", str(project)])
     assert result.exit_code == 1, result.output  # done, with a document read in part
-    documents = (project / "data/documents.csv").read_text(encoding="utf-8")
+    documents = resource_csv(project, "documents")
     assert ",partial," in documents and "“2,28S.05”不是金额" in documents
-    items = (project / "data/line_items.csv").read_text(encoding="utf-8")
+    items = resource_csv(project, "line_items")
     assert "changsha-xzspj-2023-budget,income," not in items
     assert "changsha-xzspj-2023-budget,summary," in items
     report = (project / "reports/changsha-xzspj/2023-budget.md").read_text(encoding="utf-8")

@@ -2,7 +2,7 @@ import json
 from decimal import Decimal as D
 
 from click.testing import CliRunner
-from conftest import REPO, snapshot
+from conftest import REPO, resource_csv, snapshot
 
 from pipeline.cli import main
 
@@ -43,7 +43,7 @@ def test_validate_reports_a_valid_package(project):
 
 def test_validate_exits_1_naming_the_problem_when_invalid(project):
     invoke("run", "--offline", "--root", str(project))
-    items = project / "data/line_items.csv"
+    items = project / "data/line_items/changsha-xzspj.csv"
     items.write_text(items.read_text().replace(",5073.08,", ",5073.O8,", 1))
     result = invoke("validate", str(project / "datapackage.json"))
     assert result.exit_code == 1
@@ -98,7 +98,8 @@ def test_the_package_descriptor_has_titles_keys_and_string_codes(project):
     invoke("run", "--offline", "--root", str(project))
     descriptor = json.loads((project / "datapackage.json").read_text())
     for resource in descriptor["resources"]:
-        assert resource["path"].startswith("data/") and resource["title"]
+        assert resource["path"] == [f"data/{resource['name']}/changsha-xzspj.csv"]
+        assert resource["title"]
         assert resource["schema"]["primaryKey"]
         for field in resource["schema"]["fields"]:
             assert field["name"].isascii() and field["title"] and field["description"]
@@ -143,7 +144,7 @@ def test_diff_and_report_between_two_years_of_one_publisher(project):
     report = (project / "reports/changsha-xzspj/2023-budget.md").read_text(encoding="utf-8")
     assert "| 一般公共预算“三公”经费支出表 | 合计 | 公务接待费 | 5.56 | 7.70 | 2.14 | +38.49% |" in report
     assert invoke("report", "--root", str(project)).output == "reports: unchanged\n"
-    stated = (project / "data/stated_changes.csv").read_text(encoding="utf-8")
+    stated = resource_csv(project, "stated_changes")
     assert "“三公”经费,18.34,2.14,,2022年,,2.14," in stated  # stated, and computed from tables
     pair = ["diff", "--publisher", "changsha-xzspj", "--years", "2022", "2023", "--root",
             str(project)]
@@ -197,7 +198,10 @@ def test_reading_documents_in_parallel_gives_the_same_bytes(tmp_path):
         assert result.exit_code in (0, 1), result.output
 
     def package(root):
-        files = [root / "datapackage.json", *sorted((root / "data").glob("*.csv")),
+        from pipeline.schema import RESOURCES
+
+        files = [root / "datapackage.json",
+                 *[p for name in RESOURCES for p in sorted((root / "data" / name).glob("*.csv"))],
                  *sorted((root / "reports").rglob("*.*"))]
         return {str(p.relative_to(root)): p.read_bytes() for p in files}
 

@@ -5,7 +5,7 @@ import shutil
 import git
 import pytest
 from click.testing import CliRunner
-from conftest import REPO
+from conftest import REPO, resource_csv
 
 from pipeline.archive import archive, load_manifest
 from pipeline.cli import main
@@ -80,7 +80,7 @@ def test_a_revision_is_diffed_cell_by_cell_against_the_one_before(repo):
     archive(repo, revised.encode(), source.__class__(
         **{**source.__dict__, "retrieved_at": "2026-12-01T00:00:00Z"}))
     run(repo)
-    rows = (repo / "data/changes.csv").read_text(encoding="utf-8").splitlines()
+    rows = resource_csv(repo, "changes").splitlines()
     revised_rows = [r for r in rows if ",revised," in r]
     before = f"changsha-xzspj-2023-budget@{source.sha256[:12]},changsha-xzspj-2023-budget,"
     assert any(before + "general_budget_basic,,30101,total,基本工资,264.87,265.87,1.00,0.38,"

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import io
 import json
 import sqlite3
 from decimal import Decimal
 
 import pytest
 from click.testing import CliRunner
-from conftest import CORPUS
+from conftest import CORPUS, resource_csv
 
 from pipeline.cli import main
 
@@ -46,7 +47,7 @@ def _get(database, *paths):
 
 def test_every_row_is_in_the_database_with_its_exact_amount(built):
     package, database = built
-    with (package / "data/line_items.csv").open(encoding="utf-8", newline="") as handle:
+    with io.StringIO(resource_csv(package, "line_items")) as handle:
         rows = list(csv.DictReader(handle))
     stored = sqlite3.connect(database).execute(
         "select doc_id, table_, side, row_key, measure, amount_wan, amount_wan_fen "
@@ -69,7 +70,7 @@ def test_datasette_shows_the_chinese_titles(built):
 
 def test_full_text_search_finds_a_quoted_sentence(built):
     package, database = built
-    with (package / "data/stated_changes.csv").open(encoding="utf-8", newline="") as handle:
+    with io.StringIO(resource_csv(package, "stated_changes")) as handle:
         quote = next(r["quote"] for r in csv.DictReader(handle) if len(r["quote"]) > 20)
     words = quote[2:14]  # a phrase from inside the sentence
     [found] = _get(database, f"/budget-watch/stated_changes.json?_search={words}"

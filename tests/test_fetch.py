@@ -252,7 +252,7 @@ def test_run_fetches_then_builds_the_package_from_what_it_fetched(root, portal):
     result = run(root, say=lines.append)
     assert lines[0] == "fetch changsha-xzspj: 3 new, 0 re-published, 0 unchanged, 0 failed"
     doc_ids = sorted(e.source.doc_id for e in result.extractions)
-    assert "changsha-xzspj-2023-budget" in doc_ids and "data/line_items.csv" in result.changed
+    assert "changsha-xzspj-2023-budget" in doc_ids and "data/line_items/changsha-xzspj.csv" in result.changed
 
 
 def assert_no_partial_files(root: Path) -> None:

@@ -9,7 +9,7 @@ import zipfile
 import pytest
 import render
 from click.testing import CliRunner
-from conftest import SAMPLE, snapshot
+from conftest import SAMPLE, resource_csv, snapshot
 
 from pipeline.cli import main
 from pipeline.run import run
@@ -31,7 +31,7 @@ def test_ingest_reads_publisher_year_and_kind_from_the_document(tmp_path, blocks
     result = invoke("ingest", path, "--out", out, "--publisher-id", "changsha-xzspj")
     assert result.exit_code == 0, result.output
     assert "changsha-xzspj-2023-budget: 10 tables, 163 amounts" in result.output
-    documents = (out / "data/documents.csv").read_text(encoding="utf-8")
+    documents = resource_csv(out, "documents")
     assert ",长沙市行政审批服务局,,2023,budget,department," in documents
     assert "file:download.docx" in documents
     assert invoke("validate", out / "datapackage.json").exit_code == 0
@@ -46,12 +46,12 @@ def test_one_disclosure_in_two_files_becomes_one_document(tmp_path, blocks):
     out = tmp_path / "package"
     result = invoke("ingest", text, tables, "--out", out, "--publisher-id", "changsha-xzspj")
     assert result.exit_code == 0, result.output
-    lines = (out / "data/documents.csv").read_text(encoding="utf-8").splitlines()
+    lines = resource_csv(out, "documents").splitlines()
     assert len(lines) == 2
     assert "file:a-text.docx file:b-tables.pdf" in lines[1]
-    changes = (out / "data/stated_changes.csv").read_text(encoding="utf-8")
+    changes = resource_csv(out, "stated_changes")
     assert changes.count("changsha-xzspj-2023-budget") == 4
-    findings = (out / "data/findings.csv").read_text(encoding="utf-8")
+    findings = resource_csv(out, "findings")
     assert "b-tables.pdf: page" in findings  # places name the file of the document
 
 
@@ -167,9 +167,9 @@ def test_a_stated_change_that_disagrees_with_the_tables_never_blocks_the_package
         # 2022's altered total breaks its tables' sums: they are withheld, the document partial
         assert result.exit_code == (1 if year == 2022 else 0), result.output
         assert invoke("validate", out / "datapackage.json").exit_code == 0
-    with (out / "data/changes.csv").open(encoding="utf-8") as handle:
-        rows = [r for r in csv.DictReader(handle) if (r["table"], r["row_key"]) == ("summary", "收入总计")
-                and r["to_doc"] == "长沙市行政审批服务局-2023-budget"]
+    rows = [r for r in csv.DictReader(io.StringIO(resource_csv(out, "changes")))
+            if (r["table"], r["row_key"]) == ("summary", "收入总计")
+            and r["to_doc"] == "长沙市行政审批服务局-2023-budget"]
     assert sorted(r["kind"] for r in rows) == ["changed", "restated"]
-    documents = (out / "data/documents.csv").read_text(encoding="utf-8")
+    documents = resource_csv(out, "documents")
     assert documents.count("长沙市行政审批服务局-20") == 3

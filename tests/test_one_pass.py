@@ -9,7 +9,7 @@ import shutil
 import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
-from conftest import CORPUS, SAMPLE
+from conftest import CORPUS, SAMPLE, resource_csv
 from pdfplumber import table as plumber_table
 from pdfplumber import utils as plumber_utils
 
@@ -95,7 +95,8 @@ def test_an_unchanged_run_reads_merges_and_writes_nothing(project, monkeypatch):
 
     first = invoke("run", "--offline", "--root", project)
     assert first.exit_code == 0
-    before = {p: p.stat().st_mtime_ns for p in (project / "data").glob("*.csv")}
+    before = {p: p.stat().st_mtime_ns for p in (project / "data").glob("*/*.csv")}
+    assert len(before) == 9  # the manifest and a partition of each resource
     for name in ("merge", "compare_all", "write_reports"):
         monkeypatch.setattr(run_module, name, lambda *a, name=name: pytest.fail(name))
     monkeypatch.setattr(pipeline.package, "validate", lambda *a: pytest.fail("validated"))
@@ -109,7 +110,7 @@ def test_an_unchanged_run_reads_merges_and_writes_nothing(project, monkeypatch):
 
 def test_an_output_changed_by_hand_is_written_again(project):
     assert invoke("run", "--offline", "--root", project).exit_code == 0
-    items = project / "data/line_items.csv"
+    items = project / "data/line_items/changsha-xzspj.csv"
     good = items.read_bytes()
     items.write_bytes(good.replace(b"264.87", b"999.99", 1))
     assert invoke("run", "--offline", "--root", project).exit_code == 0
@@ -133,8 +134,7 @@ def test_a_changed_registry_or_a_lost_original_is_a_new_run(project):
         encoding="utf-8")
     renamed = invoke("run", "--offline", "--root", project)
     assert renamed.exit_code == 0
-    assert "长沙市行政审批服务局（新名）" in (project / "data/documents.csv").read_text(
-        encoding="utf-8")
+    assert "长沙市行政审批服务局（新名）" in resource_csv(project, "documents")
 
 
 def test_a_run_over_a_copied_project_needs_no_cache(project, tmp_path):
@@ -143,19 +143,20 @@ def test_a_run_over_a_copied_project_needs_no_cache(project, tmp_path):
     copy = tmp_path / "copy"
     shutil.copytree(project, copy)
     shutil.rmtree(copy / ".cache")
-    (copy / "data/line_items.csv").unlink()
+    (copy / "data/line_items/changsha-xzspj.csv").unlink()
     assert invoke("run", "--offline", "--root", copy).exit_code == 0
-    assert (copy / "data/line_items.csv").read_bytes() == \
-        (project / "data/line_items.csv").read_bytes()
+    assert resource_csv(copy, "line_items").encode() == \
+        resource_csv(project, "line_items").encode()
 
 
-def test_the_kept_run_does_not_hold_the_extractions_a_second_time(project):
+def test_what_is_kept_of_a_publisher_holds_no_extraction_and_needs_none(project):
     from pipeline import cache
 
     assert invoke("run", "--offline", "--root", project).exit_code == 0
     [extraction] = (project / cache.CACHE).glob("*.pickle")
-    assert (project / cache.RUN).stat().st_size < extraction.stat().st_size / 2
-    extraction.unlink()  # the kept run cannot be rebuilt without it: the run is done again
+    [kept] = (project / cache.RUNS).glob("*.pickle")
+    assert kept.stat().st_size < extraction.stat().st_size / 2
+    extraction.unlink()  # the publisher's inputs and files are unchanged: nothing is read
     again = invoke("run", "--offline", "--root", project)
-    assert again.exit_code == 0
-    assert len(list((project / cache.CACHE).glob("*.pickle"))) == 1
+    assert again.exit_code == 0 and "package: unchanged" in again.output
+    assert list((project / cache.CACHE).glob("*.pickle")) == []

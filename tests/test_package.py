@@ -28,9 +28,11 @@ def test_an_invalid_package_is_not_written_and_the_last_good_one_stays(project):
 
     run(project, fetch=False, say=lambda _: None)
     before = snapshot(project)
-    bad = {"documents": "doc_id,publisher_id\nx,y\n"}  # wrong header for the schema
+    texts = {p.parent.name: p.read_text(encoding="utf-8")
+             for p in (project / "data").glob("*/changsha-xzspj.csv")}
+    bad = texts | {"documents": "doc_id,publisher_id\nx,y\n"}  # wrong header for the schema
     with pytest.raises(PackageError, match="did not validate; nothing was written"):
-        write(project, bad)
+        write(project, {"changsha-xzspj": bad}, ["changsha-xzspj"])
     assert snapshot(project) == before
 
 
@@ -38,20 +40,26 @@ def test_a_change_from_a_document_the_package_lacks_is_refused(project):
     from pipeline.run import run
 
     run(project, fetch=False, say=lambda _: None)
-    texts = {p.stem: p.read_text(encoding="utf-8") for p in (project / "data").glob("*.csv")}
+    texts = {p.parent.name: p.read_text(encoding="utf-8")
+             for p in (project / "data").glob("*/changsha-xzspj.csv")}
+    assert len(texts) == 8
     before = snapshot(project)
-    assert write(project, texts) == []  # the package as it is passes
+
+    def write_back(resources):
+        return write(project, {"changsha-xzspj": resources}, ["changsha-xzspj"])
+
+    assert write_back(texts) == []  # the package as it is passes
     doc = "changsha-xzspj-2023-budget"
     row = f"changsha-xzspj,{{}},{doc},summary,,合计,amount,合计,1,2,1,100,revised,新版本改动\n"
     for named in (f"{doc}@0123456789ab", "changsha-xzspj-2022-budget"):
         changed = texts | {"changes": texts["changes"] + row.format(named)}
         if "@" in named:  # a replaced revision of a document of the package
-            assert write(project, changed) == ["data/changes.csv"]
+            assert write_back(changed) == ["data/changes/changsha-xzspj.csv"]
             continue
         with pytest.raises(PackageError, match="changes.from_doc names no document: "
                                                "changsha-xzspj-2022-budget"):
-            write(project, changed)
-    write(project, texts)
+            write_back(changed)
+    write_back(texts)
     assert snapshot(project) == before
 
 

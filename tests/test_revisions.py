@@ -5,6 +5,7 @@ with the one before cell by cell (issue: revisions told apart from parts)."""
 from __future__ import annotations
 
 import csv
+import io
 import shutil
 from decimal import Decimal
 
@@ -23,8 +24,9 @@ AMOUNT_PAGE, THREE_PUBLIC_PAGE = 22, 31
 
 
 def rows(root, name):
-    with (root / f"data/{name}.csv").open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    from conftest import resource_csv
+
+    return list(csv.DictReader(io.StringIO(resource_csv(root, name))))
 
 
 def quiet(_text):

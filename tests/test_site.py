@@ -7,7 +7,6 @@ by part of its Chinese name."""
 
 from __future__ import annotations
 
-import csv
 import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -17,6 +16,7 @@ from click.testing import CliRunner
 from conftest import CORPUS
 
 from pipeline.cli import main
+from pipeline.package import resource_rows
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -104,8 +104,7 @@ def test_every_internal_link_and_download_resolves(site, browser):
 
 def test_the_charts_carry_the_packages_figures(site, browser):
     package, folder = site
-    with (package / "data/line_items.csv").open(encoding="utf-8", newline="") as handle:
-        items = list(csv.DictReader(handle))
+    items = resource_rows(package, "line_items")
     income = {int(r["doc_id"].split("-")[-2]): r["amount_wan"] for r in items
               if r["doc_id"].startswith("江苏省高级人民法院") and r["table"] == "income"
               and r["row_key"] == "收入总计" and r["measure"] == "amount"}

@@ -46,6 +46,16 @@ def test_every_action_is_pinned_to_a_commit_with_its_version_and_every_job_has_a
             assert 0 < job["timeout-minutes"] <= 120, (path.name, name)
 
 
+def test_the_shards_are_a_matrix_that_never_cancels_its_other_shards_and_merge_even_so():
+    flow = load("budgetwatch.yml")
+    shard = flow["jobs"]["shard"]
+    assert shard["strategy"]["fail-fast"] is False
+    assert shard["strategy"]["matrix"]["shard"] == list(range(1, flow["env"]["SHARDS"] + 1))
+    assert shard["strategy"]["max-parallel"] >= 1 and "permissions" not in shard  # read only
+    merge = flow["jobs"]["run"]
+    assert merge["needs"] == "shard" and merge["if"] == "${{ !cancelled() }}"
+
+
 def test_the_scheduled_job_runs_daily_one_at_a_time_with_least_privilege():
     flow = load("budgetwatch.yml")
     assert flow["on"]["schedule"] == [{"cron": "17 2 * * *"}]
@@ -60,11 +70,12 @@ def test_the_scheduled_job_runs_daily_one_at_a_time_with_least_privilege():
 def test_the_commands_the_workflows_run_are_the_ones_the_readme_documents():
     commands = []
     for name in ("budgetwatch.yml", "tests.yml"):
-        for step in load(name)["jobs"][next(iter(load(name)["jobs"]))]["steps"]:
-            for line in step.get("run", "").splitlines():
-                commands += re.findall(r"(budgetwatch \w+(?: --[\w-]+)*)", line)
-    assert {"budgetwatch run --commit", "budgetwatch export --out", "budgetwatch fetch",
-            "budgetwatch publish --release"} <= set(commands)
+        for job in load(name)["jobs"].values():
+            for step in job.get("steps", []):
+                for line in step.get("run", "").splitlines():
+                    commands += re.findall(r"(budgetwatch \w+(?: --[\w-]+)*)", line)
+    assert {"budgetwatch run --shard", "budgetwatch merge", "budgetwatch export --out",
+            "budgetwatch fetch", "budgetwatch publish --release"} <= set(commands)
     for command in commands:
         assert command in README, command
     tests = load("tests.yml")["jobs"]["test"]["steps"]

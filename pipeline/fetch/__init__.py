@@ -6,11 +6,10 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
-from pipeline.archive import archive, load_manifest, write_atomic
+from pipeline.archive import archive, load_manifest, retrieved_now, write_atomic
 from pipeline.errors import ConfigError, DocumentError
 from pipeline.extract import EXTRACTORS, HTML, PDF, extract, pdf, sniff
 from pipeline.fetch import discover
@@ -196,7 +195,7 @@ def _discovered(root: Path, name: str) -> str:
 def _store(root: Path, publisher: Publisher, link: discover.Link, fetched: Fetched,
            media_type: str, result: FetchResult, known_urls: bool = False) -> None:
     before = {s.sha256 for s in load_manifest(root)}
-    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = retrieved_now()
     year, kind, named = _stated(fetched, media_type, link, result)
     publisher_id, name = publisher.id, publisher.name
     if publisher.discovers:  # a column: the document says who published it
@@ -211,7 +210,8 @@ def _store(root: Path, publisher: Publisher, link: discover.Link, fetched: Fetch
                     identified_from=("publisher:document" if publisher.discovers else
                                      "publisher:registry") + ", " + (
                         "fiscal_year:document" if year != link.year else "fiscal_year:listing")
-                    + (", kind:document" if kind != link.kind else ", kind:listing"))
+                    + (", kind:document" if kind != link.kind else ", kind:listing"),
+                    listed_by=publisher.id)
     stored = archive(root, fetched.content, assign_part(root, source, fetched.content))
     if stored.sha256 in before:
         result.unchanged.append(fetched.url)

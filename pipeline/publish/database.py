@@ -102,7 +102,7 @@ def build(root: Path, out: Path) -> Path:
 def metadata(database: str) -> dict[str, Any]:
     """Datasette's metadata: the package's Chinese titles and descriptions, each column's
     title, and the searchable columns."""
-    package = package_descriptor()
+    package = package_descriptor([])
     tables: dict[str, Any] = {}
     for name, (title, description, _, columns) in RESOURCES.items():
         described = {f: f"{ti}：{d}" for f, _, ti, d in columns}

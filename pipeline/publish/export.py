@@ -4,6 +4,7 @@ one sheet per resource under Chinese headers, amounts written as exact decimals.
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -11,8 +12,8 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from pipeline.package import DESCRIPTOR, resource_rows
-from pipeline.schema import RESOURCES
+from pipeline.package import DESCRIPTOR, resource_rows, resource_text
+from pipeline.schema import RESOURCES, package_descriptor
 
 WORKBOOK = "budget-watch.xlsx"
 STAMP = (2024, 1, 1, 0, 0, 0)  # fixed zip entry times: the same data gives the same bytes
@@ -54,14 +55,20 @@ def _cell(value: str, kind: str) -> object:
 
 
 def export(root: Path, out: Path) -> list[str]:
-    """Write the zip; returns the names it holds."""
-    names = [DESCRIPTOR] + [f"data/{name}.csv" for name in RESOURCES]
+    """Write the zip: the package with one CSV per resource (the repository's partitions
+    joined, rows in key order within each publisher's), its descriptor naming them; returns
+    the names it holds."""
+    descriptor = package_descriptor([])
+    for resource in descriptor["resources"]:
+        resource["path"] = f"data/{resource['name']}.csv"
+    files = {DESCRIPTOR: json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"} | {
+        f"data/{name}.csv": resource_text(root, name) for name in RESOURCES}
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in names:
+        for name, text in files.items():
             entry = zipfile.ZipInfo(name, STAMP)
             entry.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(entry, (root / name).read_bytes())
+            archive.writestr(entry, text.encode("utf-8"))
         entry = zipfile.ZipInfo(WORKBOOK, STAMP)
         entry.compress_type = zipfile.ZIP_DEFLATED
         archive.writestr(entry, workbook(root))
-    return names + [WORKBOOK]
+    return [*files, WORKBOOK]
