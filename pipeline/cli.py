@@ -26,6 +26,7 @@ from pipeline.sources import REGISTRY
 # without the PDF, spreadsheet, git and diff libraries.
 if TYPE_CHECKING:
     from pipeline.compare import Change
+    from pipeline.publish.github import GitHub
     from pipeline.run import RunResult
 
 
@@ -168,12 +169,8 @@ def project_folder(root: Path) -> None:
 
 
 def print_summary(result: RunResult) -> None:
-    from pipeline.outcome import summary_line
-
-    lines = {e.source.doc_id: summary_line(e) for e in result.extractions} | {
-        d.doc_id: d.line for d in result.unchanged}
-    for doc_id in sorted(lines):
-        click.echo(lines[doc_id])
+    for document in result.documents:
+        click.echo(document.line)
     for doc_id, error in sorted(result.rejected.items()):
         click.echo(f"rejected {doc_id} (its last good rows are kept): {error.document}",
                    err=True)
@@ -410,27 +407,26 @@ def sqlite_command(root: Path, out: Path) -> None:
               type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Also publish this file as an asset of the data's GitHub Release "
               "(repeatable: the zip from `export`, its XLSX, the database from `sqlite`).")
+@click.option("--originals", is_flag=True, help="Also keep the originals over 5 MB (not in "
+              "git) as assets of the releases originals-XX, named by their sha256.")
 @clean_errors
-def publish_command(root: Path, dry_run: Path | None, release_files: tuple[Path, ...]
-                    ) -> None:
+def publish_command(root: Path, dry_run: Path | None, release_files: tuple[Path, ...],
+                    originals: bool) -> None:
     """Post the last run's change summaries and health issue to GitHub (GITHUB_API_URL,
     GITHUB_REPOSITORY, GITHUB_TOKEN), updating issues rather than duplicating them. It reads
     the run's record (.cache/outcome.json) and runs nothing again."""
     from pipeline import outcome
-    from pipeline.publish.github import GitHub
     from pipeline.publish.issues import publish, release_plan, repository_files
 
     result = outcome.load(root)
-    github = None
-    if dry_run is None:
-        env = {k: os.environ.get(k, "") for k in ("GITHUB_API_URL", "GITHUB_REPOSITORY",
-                                                  "GITHUB_TOKEN")}
-        missing = [k for k, v in env.items() if not v]
-        if missing:
-            raise ConfigError(f"publish needs {', '.join(missing)} (or --dry-run DIR)")
-        github = GitHub(env["GITHUB_API_URL"], env["GITHUB_REPOSITORY"], env["GITHUB_TOKEN"])
+    github = None if dry_run is not None else github_from_environment("publish")
     for line in publish(result, github, dry_run, repository_files(root, dict(os.environ))):
         click.echo(line)
+    if originals and github is not None:
+        from pipeline.publish.originals import upload
+
+        for line in upload(root, github):
+            click.echo(line)
     if release_files:
         plan = release_plan(root, list(release_files), result)
         if dry_run is not None:
@@ -441,6 +437,46 @@ def publish_command(root: Path, dry_run: Path | None, release_files: tuple[Path,
         action, number = github.release(plan["tag"], plan["title"], plan["notes"],
                                         {f.name: f.read_bytes() for f in release_files})
         click.echo(f"release {plan['tag']} {action} (#{number})")
+
+
+def github_from_environment(command: str) -> GitHub:
+    """GitHub's API as GITHUB_API_URL, GITHUB_REPOSITORY and GITHUB_TOKEN give it."""
+    from pipeline.publish.github import GitHub
+
+    env = {k: os.environ.get(k, "") for k in ("GITHUB_API_URL", "GITHUB_REPOSITORY",
+                                              "GITHUB_TOKEN")}
+    missing = [k for k, v in env.items() if not v]
+    if missing:
+        raise ConfigError(f"{command} needs {', '.join(missing)}"
+                          + (" (or --dry-run DIR)" if command == "publish" else ""))
+    return GitHub(env["GITHUB_API_URL"], env["GITHUB_REPOSITORY"], env["GITHUB_TOKEN"])
+
+
+@main.command("restore")
+@ROOT
+@click.option("--shard", default=None, metavar="K/N", help="Only what shard K of N will read.")
+@clean_errors
+def restore_command(root: Path, shard: str | None) -> None:
+    """Download from GitHub Releases (GITHUB_API_URL, GITHUB_REPOSITORY, GITHUB_TOKEN) the
+    originals over 5 MB that a run will read and this clone lacks, each checked against the
+    sha256 in the manifest; exit 1 when one cannot be restored."""
+    from pipeline.publish.originals import restore
+    from pipeline.run import missing_originals
+    from pipeline.shards import Shard
+    from pipeline.sources import load_registry
+
+    project_folder(root)
+    publishers = load_registry(root / REGISTRY) if (root / REGISTRY).exists() else {}
+    wanted = missing_originals(root, publishers, Shard.parse(shard) if shard else None)
+    if not wanted:
+        click.echo("restore: no original is needed")
+        return
+    restored, problems = restore(root, github_from_environment("restore"), wanted)
+    click.echo(f"restore: {len(restored)} of {len(wanted)} originals restored")
+    for problem in problems:
+        click.echo(f"  {problem}", err=True)
+    if problems:
+        sys.exit(PARTIAL)
 
 
 @main.command("validate")

@@ -96,11 +96,12 @@ def message(staged: list[str], result: RunResult, revised: dict[str, str],
         return ("data: reprocessed with a newer parser, no new originals\n\n"
                 + f"{len(staged)} files changed.")
     lines = [f"data: source change, {len(revised)} document(s) new or revised", ""]
-    stated = {e.source.doc_id: e.stated_changes for e in result.extractions}
+    summaries = {d.doc_id: d.summary for d in result.documents}
     for doc_id in sorted(revised):
         lines.append(f"- {doc_id}: {titles.get(doc_id, '')}")
-        lines += [f"  {headline(c)}" for c in stated.get(doc_id, ())[:4]]
-    significant = [c for c in result.comparisons.changes if c.significance]
+        if doc_id in summaries:
+            lines += [f"  {headline(c)}" for c in summaries[doc_id].headlines[:4]]
+    significant = sum(len(summaries[d].changes) for d in revised if d in summaries)
     if significant:
-        lines += ["", f"{len(significant)} significant year-on-year changes."]
+        lines += ["", f"{significant} significant year-on-year changes."]
     return "\n".join(lines)

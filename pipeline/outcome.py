@@ -58,20 +58,19 @@ class Outcome:
 
     @classmethod
     def of(cls, result: RunResult) -> Outcome:
-        documents = documents_of(result.extractions, result.comparisons) + result.unchanged
         return cls(datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), list(result.fetched),
                    {d: list(error.problems) for d, error in sorted(result.rejected.items())},
-                   sorted(documents, key=lambda d: d.doc_id))
+                   sorted(result.documents, key=lambda d: d.doc_id))
 
 
 def documents_of(extractions: list[Extraction], comparisons: Comparisons
                  ) -> list[DocumentOutcome]:
     """Each document's outcome: its status, amounts, report and summary."""
     documents = []
+    changes, findings = comparisons.by_document()
     for e in extractions:
         doc_id = e.source.doc_id
-        summary = summarise(e, [c for c in comparisons.changes if c.to_doc == doc_id],
-                            [f for f in comparisons.findings if f.doc_id == doc_id],
+        summary = summarise(e, changes.get(doc_id, []), findings.get(doc_id, []),
                             comparisons.computed)
         documents.append(DocumentOutcome(
             doc_id, e.source.publisher_id, e.publisher, e.source.fiscal_year, e.source.kind,

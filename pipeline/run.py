@@ -44,6 +44,16 @@ class Comparisons:
         self.checks_run += other.checks_run
         self.computed.update(other.computed)
 
+    def by_document(self) -> tuple[dict[str, list[Change]], dict[str, list[Finding]]]:
+        """The changes to each document and the findings on each, looked up once."""
+        changes: dict[str, list[Change]] = {}
+        findings: dict[str, list[Finding]] = {}
+        for change in self.changes:
+            changes.setdefault(change.to_doc, []).append(change)
+        for finding in self.findings:
+            findings.setdefault(finding.doc_id, []).append(finding)
+        return changes, findings
+
 
 def compare_all(extractions: list[Extraction]) -> Comparisons:
     """Year-on-year changes and stated-against-computed checks for every consecutive pair."""
@@ -58,16 +68,24 @@ def compare_all(extractions: list[Extraction]) -> Comparisons:
     return result
 
 
+# Documents read, compared, merged and written at a time: a run's memory stays that of one
+# batch however many documents it reads (an extraction is about a megabyte in memory).
+BATCH = 200
+
+
 @dataclass
 class RunResult:
     fetched: list[FetchResult] = field(default_factory=list)
-    extractions: list[Extraction] = field(default_factory=list)  # of the publishers processed
+    # the documents read, and their comparisons, when they were one batch at most (a larger
+    # run keeps only their outcomes, in `documents`)
+    extractions: list[Extraction] = field(default_factory=list)
     rejected: dict[str, DocumentError] = field(default_factory=dict)
     changed: list[str] = field(default_factory=list)
     comparisons: Comparisons = field(default_factory=Comparisons)
     asked: set[str] | None = None  # the documents (and files) a command was asked about
-    # the documents of publishers whose inputs had not changed: as the last run left them
-    unchanged: list[DocumentOutcome] = field(default_factory=list)
+    # every document of the publishers this run answers for: its status, summary and line,
+    # read now or as the last run left it
+    documents: list[DocumentOutcome] = field(default_factory=list)
     publishers: set[str] = field(default_factory=set)  # the publishers this run answers for
     processed: list[str] = field(default_factory=list)  # those read, compared and merged again
     removed: set[str] = field(default_factory=set)  # those whose partitions it removed
@@ -77,8 +95,7 @@ class RunResult:
         failed; else OK (pipeline.errors)."""
         def mine(key: str) -> bool:
             return self.asked is None or key in self.asked
-        partial = [e.source.doc_id for e in self.extractions if e.status == "partial"] + [
-            d.doc_id for d in self.unchanged if d.status == "partial"]
+        partial = [d.doc_id for d in self.documents if d.status == "partial"]
         troubled = [k for k in [*self.rejected, *partial] if mine(k)]
         failed = any(r.failed and not r.offline for r in self.fetched)  # no network is no failure
         return PARTIAL if troubled or failed else OK
@@ -124,6 +141,9 @@ def process_all(root: Path, publishers: dict[str, Publisher], jobs: int = 1,
     result = RunResult()
     manifest = load_manifest(root)
     documents = current(manifest) if documents is None else documents
+    revisions: dict[str, list[Source]] = {}  # each document's originals, for its revisions
+    for row in manifest:
+        revisions.setdefault(row.doc_id, []).append(row)
     read = _read_all(root, documents, publishers, jobs, progress or (lambda _done, _all: None))
     for sources, (outcome, value) in zip(documents, read, strict=True):
         if outcome != "read":
@@ -136,7 +156,7 @@ def process_all(root: Path, publishers: dict[str, Publisher], jobs: int = 1,
                 " + ".join(s.path for s in sources), repeated[:5])
             continue
         result.extractions.append(extraction)
-        before = previous_revision(manifest, sources)
+        before = previous_revision(revisions[sources[0].doc_id], sources)
         # an earlier revision that cannot be read leaves nothing to compare with
         with contextlib.suppress(DocumentError):
             if before is not None:
@@ -234,9 +254,11 @@ def build(root: Path, publishers: dict[str, Publisher], jobs: int = 1,
     """The package and reports from the archive, publisher by publisher: a publisher whose
     inputs (code, registry entry, manifest rows, originals present) and files are as the last
     run left them is taken as it is, without reading a document or writing a file; the others
-    are processed, compared, merged into their partitions, validated and written. `only`
-    limits the run to these publishers (the rest are left as they are)."""
-    manifest = by_publisher(load_manifest(root))
+    are processed, compared, merged into their partitions, validated and written, a batch of
+    publishers at a time. `only` limits the run to these publishers (the rest are left as
+    they are)."""
+    manifest = {p: rows for p, rows in by_publisher(load_manifest(root)).items()
+                if any(not r.forgotten for r in rows)}  # a publisher all forgotten is gone
     held = set(publishers_in(root))
     if shard is not None:
         manifest = {p: rows for p, rows in manifest.items() if shard.holds(shard_key(rows))}
@@ -249,27 +271,68 @@ def build(root: Path, publishers: dict[str, Publisher], jobs: int = 1,
               for p, rows in manifest.items()}
     kept = {p: k for p in sorted(manifest) if (k := cache.load_publisher(root, p, inputs[p]))}
     dirty = [p for p in sorted(manifest) if p not in kept]
-    documents = [d for p in dirty for d in current(manifest[p])]
-    result = process_all(root, publishers, jobs, progress, documents)
-    if dirty:
-        result.comparisons.add(compare_all(result.extractions))
-    result.publishers, result.processed = set(manifest), dirty
-    result.removed = held - set(manifest)
-    owner = {sources[0].doc_id: p for p in dirty for sources in current(manifest[p])}
-    texts = {p: _partition(root, p, result, owner) for p in dirty}
+    result = RunResult(publishers=set(manifest), processed=dirty,
+                       removed=held - set(manifest))
     if not allow_shrink:
-        refuse_shrink(root, texts, result.removed)
-    everyone = sorted((set(publishers_in(root)) - result.removed) | set(manifest))
-    result.changed = write(root, texts, everyone)
-    if dirty:
-        result.changed += write_reports(root, result)
-    _remember(root, result, inputs, owner)
+        refuse_shrink(root, [d for p in dirty for d in current(manifest[p])], dirty,
+                      result.removed)
+    present = set(publishers_in(root)) - result.removed  # partitions on disk that stay
+    batches = _batches(dirty, manifest)
+    total, done = sum(len(current(manifest[p])) for p in dirty), 0
+    for batch in batches:
+        documents = [d for p in batch for d in current(manifest[p])]
+        told = progress and (lambda d, _all, done=done: progress(done + d, total))
+        part = process_all(root, publishers, jobs, told, documents)
+        part.comparisons.add(compare_all(part.extractions))
+        owner = {sources[0].doc_id: p for p in batch for sources in current(manifest[p])}
+        texts = _partitions(root, batch, part, owner)
+        present |= set(batch)
+        result.changed += write(root, texts, sorted(present))
+        result.changed += write_reports(root, part)
+        result.documents += _remember(root, part, batch, inputs, owner)
+        result.rejected |= part.rejected
+        if len(batches) == 1:  # small enough to keep
+            result.extractions, result.comparisons = part.extractions, part.comparisons
+        done += len(documents)
+    if not batches:  # the descriptor (a publisher removed, a package not yet written)
+        result.changed += write(root, {}, sorted(present | set(manifest)))
     for publisher_id in result.removed:
         cache.drop_publisher(root, publisher_id)
     for run in kept.values():
         result.rejected |= run.rejected
-        result.unchanged += run.documents
+        result.documents += run.documents
+    result.documents.sort(key=lambda d: d.doc_id)
     return result
+
+
+def _batches(dirty: list[str], manifest: dict[str, list[Source]]) -> list[list[str]]:
+    """The publishers to process, in batches of about BATCH documents (a publisher whole)."""
+    batches: list[list[str]] = []
+    size = BATCH
+    for publisher_id in dirty:
+        if size >= BATCH:
+            batches.append([])
+            size = 0
+        batches[-1].append(publisher_id)
+        size += len(current(manifest[publisher_id]))
+    return batches
+
+
+def missing_originals(root: Path, publishers: dict[str, Publisher],
+                      shard: Shard | None = None) -> list[Source]:
+    """The originals a run would need to read (its documents, and their earlier revisions,
+    that the extraction cache does not hold) and that this folder lacks: large originals a
+    clone does not have (see publish.originals)."""
+    manifest = load_manifest(root)
+    if shard is not None:
+        manifest = [s for rows in by_publisher(manifest).values()
+                    if shard.holds(shard_key(rows)) for s in rows]
+    wanted = []
+    for document in current(manifest):
+        for sources in (document, previous_revision(manifest, document)):
+            if sources and not cache.has(root, _cache_key(sources, publishers)):
+                wanted += [s for s in sources if not (root / s.path).exists()]
+    return sorted({s.sha256: s for s in wanted}.values(), key=lambda s: s.path)
 
 
 @dataclass
@@ -279,34 +342,46 @@ class PublisherRun:
     documents: list[DocumentOutcome]
 
 
-def _partition(root: Path, publisher_id: str, result: RunResult, owner: dict[str, str]
-               ) -> dict[str, str]:
-    """A processed publisher's CSV text per resource: its fresh documents, the rows computed
-    across them, and the last good rows of its documents that could not be used now."""
-    extractions = [e for e in result.extractions if e.source.publisher_id == publisher_id]
-    ids = {e.source.doc_id for e in extractions}
-    kept = read_rows(root, publisher_id, {d for d in result.rejected
-                                          if owner.get(d) == publisher_id})
-    extra = {"changes": records([c for c in result.comparisons.changes if c.to_doc in ids]),
-             "findings": records([f for f in result.comparisons.findings if f.doc_id in ids])}
-    return merge(extractions, kept, extra, result.comparisons.computed)
+def _partitions(root: Path, batch: list[str], part: RunResult, owner: dict[str, str]
+                ) -> dict[str, dict[str, str]]:
+    """Each processed publisher's CSV text per resource: its fresh documents, the rows
+    computed across them, and the last good rows of its documents that could not be used."""
+    mine: dict[str, list[Extraction]] = {}
+    for extraction in part.extractions:
+        mine.setdefault(extraction.source.publisher_id, []).append(extraction)
+    changes, findings = part.comparisons.by_document()
+    texts = {}
+    for publisher_id in batch:
+        extractions = mine.get(publisher_id, [])
+        ids = [e.source.doc_id for e in extractions]
+        kept = read_rows(root, publisher_id, {d for d in part.rejected
+                                              if owner.get(d) == publisher_id})
+        extra = {"changes": records([c for d in ids for c in changes.get(d, [])]),
+                 "findings": records([f for d in ids for f in findings.get(d, [])])}
+        texts[publisher_id] = merge(extractions, kept, extra, part.comparisons.computed)
+    return texts
 
 
-def _remember(root: Path, result: RunResult, inputs: dict[str, str], owner: dict[str, str]
-              ) -> None:
-    """Keep what the run made of each publisher it processed, with its files' digests."""
+def _remember(root: Path, part: RunResult, batch: list[str], inputs: dict[str, str],
+              owner: dict[str, str]) -> list[DocumentOutcome]:
+    """Keep what the run made of each publisher it processed, with its files' digests;
+    returns the outcomes of its documents."""
     from pipeline.outcome import documents_of
 
-    outcomes = documents_of(result.extractions, result.comparisons)
-    for publisher_id in result.processed:
-        extractions = [e for e in result.extractions if e.source.publisher_id == publisher_id]
+    outcomes = documents_of(part.extractions, part.comparisons)
+    by_publisher: dict[str, list[DocumentOutcome]] = {}
+    for document in outcomes:
+        by_publisher.setdefault(document.publisher_id, []).append(document)
+    for publisher_id in batch:
+        documents = by_publisher.get(publisher_id, [])
         outputs = [partition(name, publisher_id) for name in RESOURCES] + [
-            str(path) for e in extractions
-            for path in (report_path(e), report_path(e).with_suffix(".json"))]
-        rejected = {d: error for d, error in result.rejected.items()
+            path for d in documents for path in (d.report, str(Path(d.report).with_suffix(
+                ".json")))]
+        rejected = {d: error for d, error in part.rejected.items()
                     if owner.get(d) == publisher_id}
-        cache.save_publisher(root, publisher_id, inputs[publisher_id], outputs, PublisherRun(
-            rejected, [d for d in outcomes if d.publisher_id == publisher_id]))
+        cache.save_publisher(root, publisher_id, inputs[publisher_id], outputs,
+                             PublisherRun(rejected, documents))
+    return outcomes
 
 
 def record(root: Path, result: RunResult) -> None:
@@ -315,17 +390,20 @@ def record(root: Path, result: RunResult) -> None:
     outcome.save(root, outcome.Outcome.of(result))
 
 
-def refuse_shrink(root: Path, texts: dict[str, dict[str, str]], removed: set[str]) -> None:
-    """PackageError when the new package drops more than half of the last one's documents
-    (counted over the partitions written or removed: the others are left as they are)."""
-    def documents(text: str) -> set[str]:
-        return {r["doc_id"] for r in csv.DictReader(io.StringIO(text))}
+def refuse_shrink(root: Path, documents: list[list[Source]], dirty: list[str],
+                  removed: set[str]) -> None:
+    """PackageError when the new package would drop more than half of the last one's
+    documents: those in the partitions to be rewritten or removed that are no current
+    document any more (a document that cannot be read now keeps its rows)."""
     def held(publisher_id: str) -> set[str]:
         path = root / partition("documents", publisher_id)
-        return documents(path.read_text(encoding="utf-8")) if path.exists() else set()
+        if not path.exists():
+            return set()
+        return {r["doc_id"] for r in csv.DictReader(io.StringIO(
+            path.read_text(encoding="utf-8")))}
     before = {d for p in publishers_in(root) for d in held(p)}
-    after = {d for t in texts.values() for d in documents(t["documents"])}
-    dropped = sorted({d for p in [*texts, *removed] for d in held(p)} - after)
+    after = {sources[0].doc_id for sources in documents}
+    dropped = sorted({d for p in [*dirty, *removed] for d in held(p)} - after)
     if dropped and len(dropped) * 2 > len(before):
         raise PackageError(
             f"the new package would drop {len(dropped)} of the {len(before)} documents the "
@@ -349,12 +427,11 @@ def compared(root: Path, publishers: dict[str, Publisher] | None = None, jobs: i
 def write_reports(root: Path, result: RunResult) -> list[str]:
     """One Markdown report per document, written where its text changed; returns the paths."""
     changed = []
+    changes, findings = result.comparisons.by_document()
     for extraction in result.extractions:
         doc_id = extraction.source.doc_id
-        summary = summarise(
-            extraction, [c for c in result.comparisons.changes if c.to_doc == doc_id],
-            [f for f in result.comparisons.findings if f.doc_id == doc_id],
-            result.comparisons.computed)
+        summary = summarise(extraction, changes.get(doc_id, []), findings.get(doc_id, []),
+                            result.comparisons.computed)
         markdown = report_path(extraction)
         for path, text in ((markdown, render(summary)), (markdown.with_suffix(".json"),
                                                          render_json(summary))):

@@ -200,7 +200,7 @@ def merge(root: Path, folders: list[Path]) -> RunResult:
         result.fetched += outcome.fetched
         result.rejected |= {d: DocumentError(d, problems)
                             for d, problems in outcome.rejected.items()}
-        result.unchanged += outcome.documents
+        result.documents += outcome.documents
     of = partials[0].shard.of if partials else 0
     result.fetched += [missing_shard(number, of) for number in missing]
     if foreign:  # processed by a shard that lacked one of their originals: done again here
@@ -211,7 +211,8 @@ def merge(root: Path, folders: list[Path]) -> RunResult:
                       else {}, only=foreign)
         result.changed += again.changed
         result.extractions, result.comparisons = again.extractions, again.comparisons
-        result.unchanged = [d for d in result.unchanged if d.publisher_id not in foreign]
+        result.documents = [d for d in result.documents if d.publisher_id not in foreign]
+        result.documents += again.documents
         result.rejected = {d: e for d, e in result.rejected.items()
                            if not any(d.startswith(p + "-") for p in foreign)}
         result.rejected |= again.rejected

@@ -3,6 +3,7 @@ checks every request (method, path, token, JSON body) and can rate-limit or fail
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -14,6 +15,16 @@ ASSETS = [(".zip", b"PK", "application/zip"),
           (".xlsx", b"PK", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
           (".db", b"SQLite format 3\0", "application/vnd.sqlite3")]
 REPO = "budget-watch/data"
+ORIGINALS = {"pdf": "application/pdf", "txt": "text/plain", "html": "text/html",
+             "xls": "application/vnd.ms-excel", "docx": "application/vnd.openxmlformats-"
+             "officedocument.wordprocessingml.document", "xlsx": ASSETS[1][2]}
+
+
+def original(name: str, data: bytes, said: str) -> bool:
+    """An archived original: named by the sha256 of its bytes, with its media type."""
+    stem, _, extension = name.partition(".")
+    return len(stem) == 64 and hashlib.sha256(data).hexdigest() == stem and \
+        ORIGINALS.get(extension) == said
 
 
 class GitHubStandIn:
@@ -45,7 +56,11 @@ class GitHubStandIn:
                 stand_in.log.append((method, self.path))
                 if self.headers.get("Authorization") != f"Bearer {TOKEN}":
                     return self._answer(401, {"message": "Bad credentials"})
-                if self.headers.get("Accept") != "application/vnd.github+json":
+                accept = self.headers.get("Accept")
+                if accept == "application/octet-stream" and method == "GET" and \
+                        self.path.startswith(f"/repos/{REPO}/releases/assets/"):
+                    return stand_in.download(self)
+                if accept != "application/vnd.github+json":
                     stand_in.errors.append(f"{method} {self.path}: Accept header")
                 if stand_in.faults:
                     fault = stand_in.faults.pop(0)
@@ -91,8 +106,8 @@ class GitHubStandIn:
             return handler._answer(502, {"message": "Bad Gateway"})
         said = handler.headers.get("Content-Type", "")
         if not parts.path.startswith(f"/uploads/repos/{REPO}/releases/") or not name or \
-                not any(data.startswith(magic) and said == kind and name.endswith(suffix)
-                        for suffix, magic, kind in ASSETS) or \
+                not (any(data.startswith(magic) and said == kind and name.endswith(suffix)
+                         for suffix, magic, kind in ASSETS) or original(name, data, said)) or \
                 any(n == name and self.asset_release[i] == number
                     for i, (n, _) in self.assets.items()):
             self.errors.append(f"upload {handler.path} ({said}): bad asset")
@@ -101,6 +116,20 @@ class GitHubStandIn:
         self.assets[asset_id] = (name, data)
         self.asset_release[asset_id] = number
         return handler._answer(201, {"id": asset_id, "name": name, "size": len(data)})
+
+    def download(self, handler) -> None:
+        """An asset's bytes (GitHub answers the API's asset URL with them, through a
+        redirect to its storage)."""
+        asset_id = handler.path.rsplit("/", 1)[-1]
+        if not asset_id.isdigit() or int(asset_id) not in self.assets:
+            return handler._answer(404, {"message": "Not Found"})
+        data = self.assets[int(asset_id)][1]
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/octet-stream")
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        handler.wfile.write(data)
+        return None
 
     def route(self, handler, method: str, body: dict | None) -> None:
         parts = urlparse(handler.path)

@@ -6,7 +6,7 @@ from github_standin import REPO, TOKEN, GitHubStandIn
 
 from pipeline.cli import main
 from pipeline.errors import DocumentError
-from pipeline.outcome import Outcome
+from pipeline.outcome import Outcome, documents_of
 from pipeline.publish.github import GitHub
 from pipeline.publish.issues import MAX_BODY, publish
 from pipeline.report import inert
@@ -44,7 +44,7 @@ def test_a_revised_document_updates_the_same_issue_with_a_comment(project, githu
     result = run(project, fetch=False, say=lambda _: None)
     publish(Outcome.of(result), client(github))
     revised = dataclasses.replace(result.extractions[0], findings=())  # a revision's new text
-    result.extractions[0] = revised
+    result.documents = documents_of([revised], result.comparisons)
     assert publish(Outcome.of(result), client(github))[0].startswith("issue #1 updated")
     assert len(github.issues) == 1 and github.comments[1] == ["数据已更新，见正文。"]
     assert "成本指标与预算" not in github.issues[1]["body"]
@@ -145,9 +145,53 @@ def test_a_new_year_closes_last_years_issue_with_a_link(project, github):
     result = run(project, fetch=False, say=lambda _: None)
     last_year = dataclasses.replace(result.extractions[0], source=dataclasses.replace(
         result.extractions[0].source, fiscal_year=2022))
-    result.extractions[0], current = last_year, result.extractions[0]
+    current = result.documents
+    result.documents = documents_of([last_year], result.comparisons)
     publish(Outcome.of(result), client(github))
-    result.extractions[0] = current
+    result.documents = current
     lines = publish(Outcome.of(result), client(github))
     assert "issue for changes:changsha-xzspj:2022:budget closed: superseded by #2" in lines
     assert github.issues[1]["state"] == "closed" and github.comments[1] == ["已由 #2 接续。"]
+
+
+def test_a_large_original_is_kept_as_a_release_asset_and_restored_by_its_sha256(
+        project, github):
+    import hashlib
+    import os
+
+    from pipeline.archive import LARGE, archive
+    from pipeline.model import Source
+
+    runner = CliRunner()
+    env = {"GITHUB_API_URL": github.url, "GITHUB_REPOSITORY": REPO, "GITHUB_TOKEN": TOKEN}
+    assert runner.invoke(main, ["run", "--offline", "--root", str(project)]).exit_code == 0
+    data = b"%PDF-1.4\n" + os.urandom(LARGE)  # over 5 MB: the archive keeps it out of git
+    stored = archive(project, data, Source("", "", "big-bureau", 2022, "budget", "department",
+                                           "application/pdf", 0, "某局2022年部门预算"))
+    digest = hashlib.sha256(data).hexdigest()
+    assert stored.path == f"data/archive/large/big-bureau/{digest}.pdf"
+    args = ["publish", "--root", str(project), "--originals"]
+    first = runner.invoke(main, args, env=env)
+    assert f"originals: release originals-{digest[:2]} published (1 originals)" in first.output
+    [(name, uploaded)] = [a for a in github.assets.values() if a[0].endswith(".pdf")]
+    assert name == f"{digest}.pdf" and uploaded == data
+    assert "originals:" not in runner.invoke(main, args, env=env).output  # there already
+
+    original = project / stored.path
+    original.unlink()  # a fresh clone: the manifest names it, git does not hold it
+    restored = runner.invoke(main, ["restore", "--root", str(project)], env=env)
+    assert restored.exit_code == 0, restored.output
+    assert "restore: 1 of 1 originals restored" in restored.output
+    assert original.read_bytes() == data
+    assert "no original is needed" in runner.invoke(
+        main, ["restore", "--root", str(project)], env=env).output
+
+    original.unlink()
+    [asset_id] = [i for i, (n, _) in github.assets.items() if n == name]
+    github.assets[asset_id] = (name, data[:-1] + b"x")  # an asset that is not the original
+    refused = runner.invoke(main, ["restore", "--root", str(project)], env=env)
+    assert refused.exit_code == 1
+    assert f"{stored.path} (big-bureau-2022-budget): the asset's bytes have sha256" in \
+        refused.output and "not written" in refused.output
+    assert not original.exists()
+    assert github.errors == []

@@ -124,19 +124,19 @@ def test_a_gap_within_rounding_is_counted_apart_listed_last_and_opens_no_issue(t
 
     from conftest import process_text, sample_text
 
-    from pipeline.outcome import Outcome
+    from pipeline.outcome import Outcome, documents_of
     from pipeline.publish.issues import change_posts
     from pipeline.report import summarise
-    from pipeline.run import RunResult
+    from pipeline.run import Comparisons, RunResult
 
     def finding(severity, row):
         return Finding("d", "sum_of_parts", severity, "income", row, "total", D("3.00"),
                        D("3.01"), "某表“某行”印 3.01，其 2 个分项合计 3.00", "page 9")
     sample = process_text(tmp_path, sample_text())
     quiet = replace(sample, stated_changes=(), findings=(finding("rounding", "201"),))
-    assert change_posts(Outcome.of(RunResult(extractions=[quiet]))) == []
+    assert change_posts(Outcome.of(RunResult(documents=documents_of([quiet], Comparisons())))) == []
     loud = replace(quiet, findings=(finding("rounding", "201"), finding("error", "205")))
-    assert len(change_posts(Outcome.of(RunResult(extractions=[loud])))) == 1
+    assert len(change_posts(Outcome.of(RunResult(documents=documents_of([loud], Comparisons()))))) == 1
     summary = summarise(loud)
     assert [f.severity for f in summary.findings] == ["error", "rounding"]
     assert "2 项未通过（错误 1，提示 0，仅差四舍五入 1）" in render(summary)

@@ -114,7 +114,8 @@ def package(root: Path) -> dict[str, bytes]:
 def run_shards(origin: Path, base: Path, shards: int, numbers: list[int]) -> list[Path]:
     """Each shard in its own checkout, all at once, by the workflow's step; their partial
     results, placed as download-artifact places them."""
-    script = step("shard", "budgetwatch run --shard")
+    script = step("shard", "budgetwatch restore --shard") + "\n" + step(
+        "shard", "budgetwatch run --shard")
     folders = [checkout(origin, base / f"shard-{k}") for k in numbers]
     running = [subprocess.Popen(["bash", "-e", "-c", script], cwd=f, text=True,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

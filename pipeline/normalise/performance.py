@@ -35,6 +35,7 @@ def _vocab(name: str) -> frozenset[str]:
     return frozenset(norm(w) for w in templates()["vocabulary"][name])
 
 
+@cache  # the same few field names and cell texts recur on every row of a table
 def fit(field: str, cell: str) -> float:
     """How well a cell's text suits a field: positive fits, negative does not."""
     text = norm(cell)
@@ -78,21 +79,23 @@ def align(cells: list[tuple[int, str]], fields: list[str]) -> dict[str, str]:
     best = [[minus] * m for _ in range(n)]  # best[i][f]: cell i placed in field f
     back: list[list[tuple[int, int] | None]] = [[None] * m for _ in range(n)]
     for i, (col, text) in enumerate(cells):
-        for f in range(m):
-            score = fit(fields[f], text)
-            if i <= 1:
-                best[i][f] = score - i * DROP_PENALTY
-            for j in (i - 1, i - 2):
-                if j < 0:
-                    continue
-                pcol = cells[j][0]
-                for g in range(f):
-                    if best[j][g] == minus:
-                        continue
-                    shift = abs((f - g) - (col - pcol)) * SHIFT_PENALTY
-                    total = best[j][g] - (i - j - 1) * DROP_PENALTY - shift + score
-                    if total > best[i][f]:
-                        best[i][f], back[i][f] = total, (j, g)
+        scores = [fit(field, text) for field in fields]
+        here, came = best[i], back[i]
+        if i <= 1:
+            here[:] = [score - i * DROP_PENALTY for score in scores]
+        for j in (i - 1, i - 2):  # the cell placed before: the last, or the one before it
+            if j < 0:
+                continue
+            placed = [(g, value) for g, value in enumerate(best[j]) if value != minus]
+            step, dropped = col - cells[j][0], (i - j - 1) * DROP_PENALTY
+            for f in range(m):
+                score = scores[f]
+                for g, value in placed:
+                    if g >= f:
+                        break
+                    total = value - dropped - abs((f - g) - step) * SHIFT_PENALTY + score
+                    if total > here[f]:
+                        here[f], came[f] = total, (j, g)
     ends = [(best[i][f] - (n - 1 - i) * DROP_PENALTY, i, f)
             for i in range(max(0, n - 2), n) for f in range(m) if best[i][f] > minus]
     _, i, f = max(ends)

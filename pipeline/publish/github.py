@@ -13,6 +13,7 @@ from typing import Any
 import requests
 
 from pipeline import __version__
+from pipeline.archive import EXTENSIONS
 from pipeline.errors import ConfigError, TerminalError
 
 LABEL = "budget-watch"
@@ -38,10 +39,11 @@ class GitHub:
     session: requests.Session = field(default_factory=requests.Session, repr=False)
 
     def request(self, method: str, path: str, body: dict[str, Any] | None = None,
-                data: bytes | None = None, content_type: str = "") -> Any:
+                data: bytes | None = None, content_type: str = "", raw: bool = False) -> Any:
+        """GitHub's answer as JSON (None when empty), or its bytes when `raw` (an asset)."""
         url = path if path.startswith("http") else f"{self.api_url.rstrip('/')}{path}"
         headers = {"Authorization": f"Bearer {self.token}",
-                   "Accept": "application/vnd.github+json",
+                   "Accept": "application/octet-stream" if raw else "application/vnd.github+json",
                    "X-GitHub-Api-Version": "2022-11-28",
                    "User-Agent": f"BudgetWatch/{__version__}"}
         if content_type:
@@ -73,6 +75,8 @@ class GitHub:
                 return None
             if status >= 400:
                 raise GitHubError(f"{method} {path}: HTTP {status}: {response.text[:200]}")
+            if raw:
+                return response.content
             return response.json() if response.content else None
         raise GitHubError(f"{method} {path}: gave up after {self.retries} retries")
 
@@ -133,11 +137,12 @@ class GitHub:
         self.request("PATCH", repo, {"state": "closed"})
         return known["number"]
 
-    def release(self, tag: str, title: str, notes: str, assets: dict[str, bytes]
+    def release(self, tag: str, title: str, notes: str, assets: dict[str, bytes | Path]
                 ) -> tuple[str, int]:
-        """A release for this tag with the data files as its assets (name -> bytes). A
-        release that exists is checked: an asset missing (a failed upload) or of the wrong
-        size is uploaded again ("repaired"); a complete one is left "unchanged"."""
+        """A release for this tag with these assets (name -> bytes, or a file read only
+        when it is uploaded). A release that exists is checked: an asset missing (a failed
+        upload) or of the wrong size is uploaded again ("repaired"); a complete one is left
+        "unchanged"."""
         known = self.request("GET", f"/repos/{self.repository}/releases/tags/{tag}")
         present: dict[str, Any] = {}
         if known is None:
@@ -149,7 +154,7 @@ class GitHub:
                        if a.get("state", "uploaded") == "uploaded"}
             action = "repaired"
         missing = {name: data for name, data in assets.items()
-                   if present.get(name, {}).get("size") != len(data)}
+                   if present.get(name, {}).get("size") != _size(data)}
         if not missing:
             return "unchanged", known["id"]
         for name, data in missing.items():
@@ -157,13 +162,29 @@ class GitHub:
                 self.request("DELETE", f"/repos/{self.repository}/releases/assets/"
                                        f"{present[name]['id']}")
             upload = known["upload_url"].split("{")[0] + f"?name={name}"
-            self.request("POST", upload, data=data, content_type=media_type(name))
+            self.request("POST", upload, data=data if isinstance(data, bytes)
+                         else data.read_bytes(), content_type=media_type(name))
         return action, known["id"]
+
+    def assets(self, tag: str) -> dict[str, int]:
+        """The uploaded assets of the release with this tag (name -> id); {} if none."""
+        known = self.request("GET", f"/repos/{self.repository}/releases/tags/{tag}")
+        return {a["name"]: a["id"] for a in (known or {}).get("assets", [])
+                if a.get("state", "uploaded") == "uploaded"}
+
+    def download(self, asset_id: int) -> bytes:
+        """An asset's bytes."""
+        return self.request("GET", f"/repos/{self.repository}/releases/assets/{asset_id}",
+                            raw=True)
+
+
+def _size(data: bytes | Path) -> int:
+    return len(data) if isinstance(data, bytes) else data.stat().st_size
 
 
 MEDIA_TYPES = {".zip": "application/zip", ".db": "application/vnd.sqlite3",
-               ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-               ".json": "application/json"}
+               ".json": "application/json"} | {
+    f".{extension}": kind for kind, extension in EXTENSIONS.items()}  # the originals
 
 
 def media_type(name: str) -> str:
