@@ -95,10 +95,12 @@ def generate(root: Path, publishers: int, years: list[int]) -> int:
 def timed(args: list[str], root: Path) -> tuple[float, int, str]:
     """(wall seconds, peak RSS in MB, output) of a budgetwatch command in a fresh process."""
     start = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "pipeline", *args, "--root", str(root)],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    _, status, usage = os.wait4(process.pid, 0)
-    output = process.stdout.read() if process.stdout else ""
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as log:  # a pipe would fill and block
+        process = subprocess.Popen([sys.executable, "-m", "pipeline", *args, "--root",
+                                    str(root)], stdout=log, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)
+        log.seek(0)
+        output = log.read()
     if os.waitstatus_to_exitcode(status) not in (0, 1):
         raise SystemExit(f"{args}: exit {os.waitstatus_to_exitcode(status)}\n{output}")
     return time.perf_counter() - start, usage.ru_maxrss // 1024, output

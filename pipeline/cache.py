@@ -71,9 +71,35 @@ def publisher_inputs(root: Path, rows: list[Source], name: str, region: str) -> 
     return digest.hexdigest()
 
 
-def _digests(root: Path, paths: list[str]) -> dict[str, str]:
-    return {p: hashlib.sha256((root / p).read_bytes()).hexdigest() if (root / p).exists()
-            else "" for p in paths}
+def _stamps(root: Path, paths: list[str]) -> dict[str, tuple[int, int, str]]:
+    """(size, mtime in ns, sha256) of each file; ("", 0, 0) for one that is missing."""
+    stamps = {}
+    for path in paths:
+        try:
+            stat = (root / path).stat()
+            stamps[path] = (stat.st_size, stat.st_mtime_ns,
+                            hashlib.sha256((root / path).read_bytes()).hexdigest())
+        except OSError:
+            stamps[path] = (0, 0, "")
+    return stamps
+
+
+def _unchanged(root: Path, stamps: dict[str, tuple[int, int, str]]) -> bool:
+    """Whether every file is as stamped: by size and time where they are the same (a file
+    not written since), else by its bytes' sha256 (a fresh checkout of the same bytes)."""
+    for path, (size, time, digest) in stamps.items():
+        try:
+            stat = (root / path).stat()
+        except OSError:
+            if digest:
+                return False
+            continue
+        if (stat.st_size, stat.st_mtime_ns) == (size, time):
+            continue
+        if stat.st_size != size or \
+                hashlib.sha256((root / path).read_bytes()).hexdigest() != digest:
+            return False
+    return True
 
 
 def load_publisher(root: Path, publisher_id: str, inputs: str) -> Any | None:
@@ -84,7 +110,7 @@ def load_publisher(root: Path, publisher_id: str, inputs: str) -> Any | None:
             (root / RUNS / f"{publisher_id}.pickle").read_bytes())
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
         return None
-    if kept_inputs != inputs or _digests(root, list(outputs)) != outputs:
+    if kept_inputs != inputs or not _unchanged(root, outputs):
         return None
     return result
 
@@ -93,7 +119,7 @@ def save_publisher(root: Path, publisher_id: str, inputs: str, outputs: list[str
                    result: Any) -> None:
     """Keep what a run made of a publisher, with its inputs and the digests of its files."""
     write_atomic(root / RUNS / f"{publisher_id}.pickle",
-                 pickle.dumps((inputs, _digests(root, outputs), result)))
+                 pickle.dumps((inputs, _stamps(root, outputs), result)))
 
 
 def drop_publisher(root: Path, publisher_id: str) -> None:

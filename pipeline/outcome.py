@@ -78,11 +78,26 @@ def documents_of(extractions: list[Extraction], comparisons: Comparisons
     return documents
 
 
-def save(root: Path, outcome: Outcome) -> None:
-    def plain(value: object) -> object:
-        return format(value, "f") if isinstance(value, Decimal) else str(value)
-    text = json.dumps(asdict(outcome), ensure_ascii=False, indent=1, default=plain)
-    write_atomic(root / RECORD, (text + "\n").encode("utf-8"))
+def _plain(value: object) -> object:
+    return format(value, "f") if isinstance(value, Decimal) else str(value)
+
+
+def rendered(document: DocumentOutcome) -> str:
+    """A document's outcome as the record holds it (JSON)."""
+    return json.dumps(asdict(document), ensure_ascii=False, default=_plain)
+
+
+def save(root: Path, outcome: Outcome, texts: dict[str, str] | None = None) -> None:
+    """Write the record; `texts` holds documents' outcomes rendered already (kept from the
+    run that read them, so that a run over thousands of documents does not render them
+    all again)."""
+    head = {"finished_at": outcome.finished_at, "rejected": outcome.rejected,
+            "fetched": [asdict(r) for r in outcome.fetched]}
+    parts = [f"{json.dumps(k)}: {json.dumps(v, ensure_ascii=False, default=_plain)}"
+             for k, v in head.items()]
+    documents = [(texts or {}).get(d.doc_id) or rendered(d) for d in outcome.documents]
+    parts.append('"documents": [\n' + ",\n".join(documents) + "\n]")
+    write_atomic(root / RECORD, ("{\n" + ",\n".join(parts) + "\n}\n").encode("utf-8"))
 
 
 def load(root: Path) -> Outcome:

@@ -89,6 +89,7 @@ class RunResult:
     publishers: set[str] = field(default_factory=set)  # the publishers this run answers for
     processed: list[str] = field(default_factory=list)  # those read, compared and merged again
     removed: set[str] = field(default_factory=set)  # those whose partitions it removed
+    rendered: dict[str, str] = field(default_factory=dict)  # doc id -> its outcome's JSON
 
     def exit_status(self) -> int:
         """PARTIAL when a document asked about was rejected or read in part, or a source
@@ -289,7 +290,7 @@ def build(root: Path, publishers: dict[str, Publisher], jobs: int = 1,
         present |= set(batch)
         result.changed += write(root, texts, sorted(present))
         result.changed += write_reports(root, part)
-        result.documents += _remember(root, part, batch, inputs, owner)
+        result.documents += _remember(root, part, batch, inputs, owner, result.rendered)
         result.rejected |= part.rejected
         if len(batches) == 1:  # small enough to keep
             result.extractions, result.comparisons = part.extractions, part.comparisons
@@ -301,6 +302,7 @@ def build(root: Path, publishers: dict[str, Publisher], jobs: int = 1,
     for run in kept.values():
         result.rejected |= run.rejected
         result.documents += run.documents
+        result.rendered |= run.rendered
     result.documents.sort(key=lambda d: d.doc_id)
     return result
 
@@ -340,6 +342,7 @@ class PublisherRun:
     """What a run made of one publisher, kept for the next run (cache.save_publisher)."""
     rejected: dict[str, DocumentError]
     documents: list[DocumentOutcome]
+    rendered: dict[str, str]  # doc id -> its outcome's JSON, for the run's record
 
 
 def _partitions(root: Path, batch: list[str], part: RunResult, owner: dict[str, str]
@@ -363,12 +366,13 @@ def _partitions(root: Path, batch: list[str], part: RunResult, owner: dict[str, 
 
 
 def _remember(root: Path, part: RunResult, batch: list[str], inputs: dict[str, str],
-              owner: dict[str, str]) -> list[DocumentOutcome]:
+              owner: dict[str, str], texts: dict[str, str]) -> list[DocumentOutcome]:
     """Keep what the run made of each publisher it processed, with its files' digests;
-    returns the outcomes of its documents."""
-    from pipeline.outcome import documents_of
+    returns the outcomes of its documents (and adds their JSON to `texts`)."""
+    from pipeline.outcome import documents_of, rendered
 
     outcomes = documents_of(part.extractions, part.comparisons)
+    texts |= {d.doc_id: rendered(d) for d in outcomes}
     by_publisher: dict[str, list[DocumentOutcome]] = {}
     for document in outcomes:
         by_publisher.setdefault(document.publisher_id, []).append(document)
@@ -379,15 +383,15 @@ def _remember(root: Path, part: RunResult, batch: list[str], inputs: dict[str, s
                 ".json")))]
         rejected = {d: error for d, error in part.rejected.items()
                     if owner.get(d) == publisher_id}
-        cache.save_publisher(root, publisher_id, inputs[publisher_id], outputs,
-                             PublisherRun(rejected, documents))
+        cache.save_publisher(root, publisher_id, inputs[publisher_id], outputs, PublisherRun(
+            rejected, documents, {d.doc_id: texts[d.doc_id] for d in documents}))
     return outcomes
 
 
 def record(root: Path, result: RunResult) -> None:
     from pipeline import outcome  # it summarises as the reports do: imported once needed
 
-    outcome.save(root, outcome.Outcome.of(result))
+    outcome.save(root, outcome.Outcome.of(result), result.rendered)
 
 
 def refuse_shrink(root: Path, documents: list[list[Source]], dirty: list[str],
