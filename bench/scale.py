@@ -133,9 +133,9 @@ def child() -> None:
                      shard=None if shard.of == 1 else shard)
         if shard.of > 1:
             save_partial(root, Path(sys.argv[5]), shard, result, before)
-        print(f"    {root.name}: {len(result.publishers)} publishers, "
-              f"{len(result.extractions)} documents read, {len(result.changed)} files written",
-              flush=True)
+        print(f"    {root.name}: {len(result.publishers)} publishers "
+              f"({len(result.processed)} processed), {len(result.documents)} documents, "
+              f"{len(set(result.changed))} files written", flush=True)
     else:
         result = merge(root, [Path(p) for p in sys.argv[3:]])
         record(root, result)

@@ -304,6 +304,7 @@ def build(root: Path, publishers: dict[str, Publisher], jobs: int = 1,
         result.documents += run.documents
         result.rendered |= run.rendered
     result.documents.sort(key=lambda d: d.doc_id)
+    result.changed = list(dict.fromkeys(result.changed))  # the descriptor, once
     return result
 
 

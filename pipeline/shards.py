@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from pipeline.run import RunResult
 
 SHARD = "shard.json"
+CHUNK = 20  # publishers' partitions merged, validated and written at a time
 
 
 @dataclass(frozen=True)
@@ -171,23 +172,26 @@ def merge(root: Path, folders: list[Path]) -> RunResult:
     from pipeline.schema import EMPTY, RESOURCES, partition
 
     partials, missing, foreign = merge_partials(root, folders)
-    texts: dict[str, dict[str, str]] = {}
+    files: dict[str, dict[str, Path]] = {}  # publisher -> resource -> its new partition
     for partial in partials:
         for path in partial.files:
             parts = Path(path).parts
             if len(parts) == 3 and parts[0] == "data" and parts[1] in RESOURCES \
                     and Path(path).stem != EMPTY:
-                texts.setdefault(Path(path).stem, {})[parts[1]] = (
-                    partial.folder / "files" / path).read_text(encoding="utf-8")
-    for publisher_id, resources in texts.items():  # a file the shard left as it was
-        for name in RESOURCES:
-            if name not in resources:
-                resources[name] = (root / partition(name, publisher_id)).read_text(
-                    encoding="utf-8")
+                files.setdefault(Path(path).stem, {})[parts[1]] = partial.folder / "files" / path
     removed = {p for partial in partials for p in partial.removed}
     theirs = {p for partial in partials for p in partial.publishers}
     result = RunResult(publishers=theirs, removed=removed)
-    result.changed = write(root, texts, sorted((set(publishers_in(root)) - removed) | theirs))
+    present = set(publishers_in(root)) - removed
+    publishers = sorted(files)
+    for start in range(0, len(publishers), CHUNK):  # a chunk at a time: memory stays bounded
+        chunk = publishers[start:start + CHUNK]
+        texts = {p: {name: (files[p][name] if name in files[p] else  # or as it was left
+                            root / partition(name, p)).read_text(encoding="utf-8")
+                     for name in RESOURCES} for p in chunk}
+        present |= set(chunk)
+        result.changed += write(root, texts, sorted(present))
+    result.changed += write(root, {}, sorted(present | theirs))
     for partial in partials:
         for path in partial.files:
             if path.startswith("reports/"):
@@ -216,4 +220,5 @@ def merge(root: Path, folders: list[Path]) -> RunResult:
         result.rejected = {d: e for d, e in result.rejected.items()
                            if not any(d.startswith(p + "-") for p in foreign)}
         result.rejected |= again.rejected
+    result.changed = list(dict.fromkeys(result.changed))  # the descriptor, once
     return result
