@@ -4,12 +4,12 @@
 
 Generates a project of `publishers` × `years` budgets (500 × 13 = 6,500 documents of 163
 amounts each: 1,059,500 line items). Each original is the Changsha sample re-issued for
-another department and year with its amounts multiplied by a whole factor (bench/scale.py),
-archived with its manifest row. Reading 6,500 documents would take an hour here, so each
-document's extraction is generated too: the sample's own extraction with the document's id
-and scaled amounts, kept in the extraction cache under the document's real cache key. The
-first `run` then builds the whole package from that cache (compared, merged, validated,
-written: timed, as a full rebuild) and it is committed to git.
+another department and year with its amounts multiplied by a whole factor (`reissued` in
+tests/render.py), archived with its manifest row. Reading 6,500 documents would take an
+hour here, so each document's extraction is generated too: the sample's own extraction
+with the document's id and scaled amounts, kept in the extraction cache under the
+document's real cache key. The first `run` then builds the whole package from that cache
+(compared, merged, validated, written: timed, as a full rebuild) and it is committed to git.
 
 Then one new original (a 14th year for one publisher) is archived and timed end to end:
 `budgetwatch run --offline --commit` in a fresh process: the document read, its publisher
@@ -30,9 +30,11 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parents[1]
+                                                         / "tests")]
 
-from scale import SAMPLE, document  # noqa: E402
+from render import reissued  # noqa: E402
+from scale import SAMPLE  # noqa: E402
 
 from pipeline import cache  # noqa: E402
 from pipeline.archive import current, load_manifest, save_manifest  # noqa: E402
@@ -85,7 +87,7 @@ def generate(root: Path, publishers: int, years: list[int]) -> int:
         for year in years:
             factor = 1 + (p * 7 + year) % 9
             source = original(root, publisher_id, name, year,
-                              document(text, name, year, factor))
+                              reissued(text, name, year, factor))
             sources.append(source)
             cache.save(root, cache.key([source], "", ""), derived(sample, source, name, factor))
     save_manifest(root, sources)
@@ -137,7 +139,7 @@ def main() -> None:
 
         name = "模拟市第42局"
         source = original(root, "sim-0042", name, 2025,
-                          document(SAMPLE.read_text(encoding="utf-8"), name, 2025, 4))
+                          reissued(SAMPLE.read_text(encoding="utf-8"), name, 2025, 4))
         save_manifest(root, [*load_manifest(root), source])  # as `fetch` archives it
         seconds, memory, output = timed(["run", "--offline", "--commit", "--jobs", "1"], root)
         stat = git(root, "show", "--numstat", "--format=", "HEAD").splitlines()

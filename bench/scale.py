@@ -21,19 +21,18 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from decimal import Decimal
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(HERE / "tests"))
 
-from portal import Portal  # noqa: E402
+from portal import Portal, column_entry  # noqa: E402
+from render import reissued  # noqa: E402
 
 SAMPLE = next((HERE / "../shared/samples").glob("*.txt"), None) or next(
     (HERE / "data/archive/changsha-xzspj").glob("*.txt"))
@@ -42,21 +41,7 @@ CITIES = ["沈阳", "大连", "济南", "青岛", "郑州", "武汉", "成都", 
           "宁波", "温州", "无锡", "徐州", "佛山", "东莞", "泉州", "烟台", "洛阳", "襄阳"]
 DEPARTMENTS = ["统计局", "审计局", "教育局", "民政局", "司法局", "商务局", "水利局", "林业局",
                "体育局", "档案局", "人防办", "医保局", "应急管理局", "城管局", "信访局"]
-MONEY = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)\.(\d{2})(?![\d%])")
 EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
-
-
-def document(text: str, name: str, year: int, factor: int) -> bytes:
-    """The sample re-issued by `name` for `year`, every amount times `factor`."""
-    step = year - 2023
-    text = re.sub(r"20[12]\d(?= ?年)", lambda m: str(int(m.group()) + step), text)
-    text = text.replace("长沙市行政审批服务局", name)
-
-    def scaled(match: re.Match[str]) -> str:
-        whole = match.group(1)
-        value = Decimal(whole.replace(",", "") + "." + match.group(2)) * factor
-        return f"{value:,.2f}" if "," in whole else f"{value:.2f}"
-    return MONEY.sub(scaled, text).encode("utf-8")
 
 
 def build_portal(portal: Portal, columns: int, departments: int, years: list[int]) -> str:
@@ -70,23 +55,14 @@ def build_portal(portal: Portal, columns: int, departments: int, years: list[int
             name = f"{city}市{DEPARTMENTS[d % len(DEPARTMENTS)]}"
             for year in years:
                 path = f"/c{c}/files/{d}-{year}.txt"
-                portal.serve(path, document(text, name, year, 1 + (c * 7 + d * 3 + year) % 9),
+                portal.serve(path, reissued(text, name, year, 1 + (c * 7 + d * 3 + year) % 9),
                              ETag=f'"{c}-{d}-{year}"', Content_Type="text/plain")
                 links.append(f'<li><a href="{path}">{year}年部门预算（{name}）</a></li>')
         portal.serve(f"/c{c}/index.html", ("<html><body><ul>" + "".join(links)
                                            + "</ul></body></html>").encode(),
                      Content_Type="text/html")
-        entries.append(f"""[[publisher]]
-id = "{city}-预决算公开专栏"
-name = "{city}市部门预决算公开专栏"
-region = "{city}市"
-listing_urls = ["{portal.base}/c{c}/index.html"]
-link_patterns = {{ budget = "{{year}}年部门预算" }}
-allowed_hosts = ["127.0.0.1"]
-years = [{", ".join(map(str, years))}]
-kinds = ["budget"]
-discovers = true
-""")
+        entries.append(column_entry(f"{city}-预决算公开专栏", f"{city}市部门预决算公开专栏",
+                                    f"{city}市", f"{portal.base}/c{c}/index.html", years))
     return "\n".join(entries)
 
 

@@ -135,6 +135,15 @@ def current(sources: list[Source]) -> list[list[Source]]:
     return [documents[k] for k in sorted(documents)]
 
 
+def by_document(sources: list[Source]) -> dict[str, list[Source]]:
+    """Each document's originals (every revision, the forgotten too), by doc id: what
+    `previous_revision` needs of the manifest for that document."""
+    documents: dict[str, list[Source]] = {}
+    for source in sources:
+        documents.setdefault(source.doc_id, []).append(source)
+    return documents
+
+
 def previous_revision(sources: list[Source], document: list[Source]) -> list[Source] | None:
     """The document as it was before its newest original: the revision before the latest of
     its parts, the other parts as they are. None for a document with one revision."""

@@ -88,34 +88,38 @@ def rendered(document: DocumentOutcome) -> str:
 
 
 def save(root: Path, outcome: Outcome, texts: dict[str, str] | None = None) -> None:
-    """Write the record; `texts` holds documents' outcomes rendered already (kept from the
-    run that read them, so that a run over thousands of documents does not render them
-    all again)."""
+    """Write the record of the run in `root`."""
+    write(root / RECORD, outcome, texts)
+
+
+def write(path: Path, outcome: Outcome, texts: dict[str, str] | None = None) -> None:
+    """Write a record to `path`; `texts` holds documents' outcomes rendered already (kept
+    from the run that read them, so that a run over thousands of documents does not render
+    them all again)."""
     head = {"finished_at": outcome.finished_at, "rejected": outcome.rejected,
             "fetched": [asdict(r) for r in outcome.fetched]}
     parts = [f"{json.dumps(k)}: {json.dumps(v, ensure_ascii=False, default=_plain)}"
              for k, v in head.items()]
     documents = [(texts or {}).get(d.doc_id) or rendered(d) for d in outcome.documents]
     parts.append('"documents": [\n' + ",\n".join(documents) + "\n]")
-    write_atomic(root / RECORD, ("{\n" + ",\n".join(parts) + "\n}\n").encode("utf-8"))
+    write_atomic(path, ("{\n" + ",\n".join(parts) + "\n}\n").encode("utf-8"))
 
 
 def load(root: Path) -> Outcome:
     """The last run's record; a ConfigError when there is none or it cannot be read."""
-    path = root / RECORD
-    if not path.exists():
-        raise ConfigError(f"{path}: no record of a run here; `budgetwatch run` first")
+    if not (root / RECORD).exists():
+        raise ConfigError(f"{root / RECORD}: no record of a run here; `budgetwatch run` first")
+    return read(root / RECORD)
+
+
+def read(path: Path) -> Outcome:
+    """A record written by `write`; a ConfigError when it cannot be read."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return _build(Outcome, data)
     except (ValueError, TypeError, KeyError) as error:
         raise ConfigError(f"{path}: not a record this version can read ({error}); "
                           "`budgetwatch run` again") from error
-
-
-def from_json(data: dict[str, Any]) -> Outcome:
-    """An Outcome from its JSON form (as `save` writes it)."""
-    return _build(Outcome, data)
 
 
 def _build(kind: Any, data: Any) -> Any:

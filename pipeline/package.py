@@ -168,7 +168,11 @@ def publishers_in(root: Path) -> list[str]:
             if Path(p).parent == Path("data/documents") and Path(p).stem != EMPTY]
 
 
-def _read(path: Path) -> list[dict[str, str]]:
+def partition_rows(root: Path, name: str, publisher_id: str) -> list[dict[str, str]]:
+    """One publisher's rows of a resource as the package holds them; [] when it has none."""
+    path = root / partition(name, publisher_id)
+    if not path.exists():
+        return []
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
@@ -178,9 +182,9 @@ def read_rows(root: Path, publisher_id: str, doc_ids: set[str]) -> dict[str, lis
     keep them)."""
     kept: dict[str, list[dict[str, str]]] = {}
     for name in RESOURCES:
-        path = root / partition(name, publisher_id)
-        if doc_ids and path.exists():
-            kept[name] = [r for r in _read(path) if r.get("doc_id", r.get("to_doc")) in doc_ids]
+        if doc_ids:
+            kept[name] = [r for r in partition_rows(root, name, publisher_id)
+                          if r.get("doc_id", r.get("to_doc")) in doc_ids]
     return kept
 
 
@@ -195,7 +199,7 @@ def resource_rows(root: Path, name: str) -> list[dict[str, str]]:
         path = root / partition(name, publisher_id)
         if not path.exists():
             raise ConfigError(f"{path}: a partition the descriptor lists is missing")
-        rows += _read(path)
+        rows += partition_rows(root, name, publisher_id)
     return rows
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -14,12 +12,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline import cache
-from pipeline.archive import current, load_manifest, previous_revision, write_atomic
+from pipeline.archive import by_document, current, load_manifest, previous_revision, write_atomic
 from pipeline.compare import Change, computed_changes, pairs, revision, year_on_year
 from pipeline.errors import OK, PARTIAL, DocumentError, PackageError
 from pipeline.model import Extraction, FetchResult, Finding, Source
 from pipeline.outcome import DocumentOutcome
-from pipeline.package import merge, publishers_in, read_rows, records, repeated_keys, write
+from pipeline.package import (
+    merge,
+    partition_rows,
+    publishers_in,
+    read_rows,
+    records,
+    repeated_keys,
+    write,
+)
 from pipeline.report import render, render_json, report_path, summarise
 from pipeline.schema import RESOURCES, partition
 from pipeline.shards import Shard, by_publisher, shard_key
@@ -142,9 +148,7 @@ def process_all(root: Path, publishers: dict[str, Publisher], jobs: int = 1,
     result = RunResult()
     manifest = load_manifest(root)
     documents = current(manifest) if documents is None else documents
-    revisions: dict[str, list[Source]] = {}  # each document's originals, for its revisions
-    for row in manifest:
-        revisions.setdefault(row.doc_id, []).append(row)
+    revisions = by_document(manifest)
     read = _read_all(root, documents, publishers, jobs, progress or (lambda _done, _all: None))
     for sources, (outcome, value) in zip(documents, read, strict=True):
         if outcome != "read":
@@ -271,21 +275,21 @@ def build(root: Path, publishers: dict[str, Publisher], jobs: int = 1,
                                         _publisher(publishers, p).region)
               for p, rows in manifest.items()}
     kept = {p: k for p in sorted(manifest) if (k := cache.load_publisher(root, p, inputs[p]))}
-    dirty = [p for p in sorted(manifest) if p not in kept]
-    result = RunResult(publishers=set(manifest), processed=dirty,
+    dirty = {p: current(manifest[p]) for p in sorted(manifest) if p not in kept}  # documents
+    result = RunResult(publishers=set(manifest), processed=list(dirty),
                        removed=held - set(manifest))
     if not allow_shrink:
-        refuse_shrink(root, [d for p in dirty for d in current(manifest[p])], dirty,
+        refuse_shrink(root, [d for documents in dirty.values() for d in documents], list(dirty),
                       result.removed)
     present = set(publishers_in(root)) - result.removed  # partitions on disk that stay
-    batches = _batches(dirty, manifest)
-    total, done = sum(len(current(manifest[p])) for p in dirty), 0
+    batches = _batches(dirty)
+    total, done = sum(map(len, dirty.values())), 0
     for batch in batches:
-        documents = [d for p in batch for d in current(manifest[p])]
+        documents = [d for p in batch for d in dirty[p]]
         told = progress and (lambda d, _all, done=done: progress(done + d, total))
         part = process_all(root, publishers, jobs, told, documents)
         part.comparisons.add(compare_all(part.extractions))
-        owner = {sources[0].doc_id: p for p in batch for sources in current(manifest[p])}
+        owner = {sources[0].doc_id: sources[0].publisher_id for sources in documents}
         texts = _partitions(root, batch, part, owner)
         present |= set(batch)
         result.changed += write(root, texts, sorted(present))
@@ -308,16 +312,16 @@ def build(root: Path, publishers: dict[str, Publisher], jobs: int = 1,
     return result
 
 
-def _batches(dirty: list[str], manifest: dict[str, list[Source]]) -> list[list[str]]:
+def _batches(dirty: dict[str, list[list[Source]]]) -> list[list[str]]:
     """The publishers to process, in batches of about BATCH documents (a publisher whole)."""
     batches: list[list[str]] = []
     size = BATCH
-    for publisher_id in dirty:
+    for publisher_id, documents in dirty.items():
         if size >= BATCH:
             batches.append([])
             size = 0
         batches[-1].append(publisher_id)
-        size += len(current(manifest[publisher_id]))
+        size += len(documents)
     return batches
 
 
@@ -330,9 +334,9 @@ def missing_originals(root: Path, publishers: dict[str, Publisher],
     if shard is not None:
         manifest = [s for rows in by_publisher(manifest).values()
                     if shard.holds(shard_key(rows)) for s in rows]
-    wanted = []
+    wanted, revisions = [], by_document(manifest)
     for document in current(manifest):
-        for sources in (document, previous_revision(manifest, document)):
+        for sources in (document, previous_revision(revisions[document[0].doc_id], document)):
             if sources and not cache.has(root, _cache_key(sources, publishers)):
                 wanted += [s for s in sources if not (root / s.path).exists()]
     return sorted({s.sha256: s for s in wanted}.values(), key=lambda s: s.path)
@@ -401,11 +405,7 @@ def refuse_shrink(root: Path, documents: list[list[Source]], dirty: list[str],
     documents: those in the partitions to be rewritten or removed that are no current
     document any more (a document that cannot be read now keeps its rows)."""
     def held(publisher_id: str) -> set[str]:
-        path = root / partition("documents", publisher_id)
-        if not path.exists():
-            return set()
-        return {r["doc_id"] for r in csv.DictReader(io.StringIO(
-            path.read_text(encoding="utf-8")))}
+        return {r["doc_id"] for r in partition_rows(root, "documents", publisher_id)}
     before = {d for p in publishers_in(root) for d in held(p)}
     after = {sources[0].doc_id for sources in documents}
     dropped = sorted({d for p in [*dirty, *removed] for d in held(p)} - after)

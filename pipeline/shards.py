@@ -12,18 +12,21 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline import outcome
 from pipeline.archive import MANIFEST, load_manifest, save_manifest
 from pipeline.errors import ConfigError
 from pipeline.model import FetchResult, Source
+from pipeline.schema import DESCRIPTOR, EMPTY
 
 if TYPE_CHECKING:
     from pipeline.run import RunResult
 
 SHARD = "shard.json"
+OUTCOME = "outcome.json"  # the shard's record of its run, as `run` keeps it
 CHUNK = 20  # publishers' partitions merged, validated and written at a time
 
 
@@ -74,8 +77,8 @@ def save_partial(root: Path, out: Path, shard: Shard, result: RunResult,
             or (s.listed_by and shard.holds(s.listed_by))]
     save_manifest(out, mine)
     copied = [s.path for s in mine if s.sha256 not in archived_before]
-    written = [p for p in result.changed if p != "datapackage.json" and (root / p).exists()
-               and Path(p).stem != "-none"]  # a package of no publisher: nothing to merge
+    written = [p for p in result.changed if p != DESCRIPTOR and (root / p).exists()
+               and Path(p).stem != EMPTY]  # a package of no publisher: nothing to merge
     from pipeline.cache import RUNS
 
     kept = [str(RUNS / f"{p}.pickle") for p in result.processed
@@ -84,17 +87,11 @@ def save_partial(root: Path, out: Path, shard: Shard, result: RunResult,
         if (root / path).exists():
             (out / "files" / path).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(root / path, out / "files" / path)
-    from pipeline import outcome
-
+    outcome.write(out / OUTCOME, outcome.Outcome.of(result), result.rendered)
     record = {"shard": shard.number, "of": shard.of, "publishers": sorted(result.publishers),
-              "removed": sorted(result.removed), "files": sorted([*copied, *written, *kept]),
-              "outcome": asdict(outcome.Outcome.of(result))}
-    (out / SHARD).write_text(json.dumps(record, ensure_ascii=False, indent=1,
-                                        default=_plain) + "\n", encoding="utf-8")
-
-
-def _plain(value: object) -> str:
-    return format(value, "f") if hasattr(value, "as_tuple") else str(value)
+              "removed": sorted(result.removed), "files": sorted([*copied, *written, *kept])}
+    (out / SHARD).write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n",
+                             encoding="utf-8")
 
 
 @dataclass
@@ -104,14 +101,14 @@ class Partial:
     publishers: list[str]
     removed: list[str]
     files: list[str]
-    outcome: dict
+    record: outcome.Outcome  # what the shard fetched and made of its documents
 
     @classmethod
     def read(cls, folder: Path) -> Partial:
         try:
             record = json.loads((folder / SHARD).read_text(encoding="utf-8"))
             return cls(folder, Shard(record["shard"], record["of"]), record["publishers"],
-                       record["removed"], record["files"], record["outcome"])
+                       record["removed"], record["files"], outcome.read(folder / OUTCOME))
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise ConfigError(f"{folder}: not a shard's partial result ({error})") from error
 
@@ -166,10 +163,9 @@ def merge(root: Path, folders: list[Path]) -> RunResult:
     publishers' last data and are reported as failed fetches."""
     from pipeline.archive import write_atomic
     from pipeline.errors import DocumentError
-    from pipeline.outcome import from_json
     from pipeline.package import publishers_in, write
     from pipeline.run import RunResult
-    from pipeline.schema import EMPTY, RESOURCES, partition
+    from pipeline.schema import RESOURCES, partition
 
     partials, missing, foreign = merge_partials(root, folders)
     files: dict[str, dict[str, Path]] = {}  # publisher -> resource -> its new partition
@@ -200,11 +196,10 @@ def merge(root: Path, folders: list[Path]) -> RunResult:
                     write_atomic(root / path, data)
                     result.changed.append(path)
     for partial in partials:
-        outcome = from_json(partial.outcome)
-        result.fetched += outcome.fetched
+        result.fetched += partial.record.fetched
         result.rejected |= {d: DocumentError(d, problems)
-                            for d, problems in outcome.rejected.items()}
-        result.documents += outcome.documents
+                            for d, problems in partial.record.rejected.items()}
+        result.documents += partial.record.documents
     of = partials[0].shard.of if partials else 0
     result.fetched += [missing_shard(number, of) for number in missing]
     if foreign:  # processed by a shard that lacked one of their originals: done again here
@@ -217,8 +212,8 @@ def merge(root: Path, folders: list[Path]) -> RunResult:
         result.extractions, result.comparisons = again.extractions, again.comparisons
         result.documents = [d for d in result.documents if d.publisher_id not in foreign]
         result.documents += again.documents
-        result.rejected = {d: e for d, e in result.rejected.items()
-                           if not any(d.startswith(p + "-") for p in foreign)}
+        theirs_now = {s.doc_id for s in load_manifest(root) if s.publisher_id in foreign}
+        result.rejected = {d: e for d, e in result.rejected.items() if d not in theirs_now}
         result.rejected |= again.rejected
     result.changed = list(dict.fromkeys(result.changed))  # the descriptor, once
     return result

@@ -93,11 +93,7 @@ def sample_text() -> str:
 
 
 def resource_csv(root: Path, name: str) -> str:
-    """A resource's CSV text over all its partitions, in the descriptor's order: the header
-    once, then every partition's rows."""
-    from pipeline.package import publishers_in
-    from pipeline.schema import EMPTY, partition
+    """A resource's CSV text over all its partitions: the header once, then every row."""
+    from pipeline.package import resource_text
 
-    texts = [(root / partition(name, p)).read_text(encoding="utf-8")
-             for p in publishers_in(root) or [EMPTY]]
-    return texts[0] + "".join(t.split("\n", 1)[1] for t in texts[1:])
+    return resource_text(root, name)

@@ -117,3 +117,19 @@ class Portal:
 
     def fail(self, path: str, *behaviours: str) -> None:
         self.faults[path] = list(behaviours)
+
+
+def column_entry(entry_id: str, name: str, region: str, listing: str, years: list[int]) -> str:
+    """A registry entry for a disclosure column that links many departments' budgets (each
+    document names its publisher: `discovers = true`), on this loopback portal."""
+    return f"""[[publisher]]
+id = "{entry_id}"
+name = "{name}"
+region = "{region}"
+listing_urls = ["{listing}"]
+link_patterns = {{ budget = "{{year}}年部门预算" }}
+allowed_hosts = ["127.0.0.1"]
+years = [{", ".join(map(str, years))}]
+kinds = ["budget"]
+discovers = true
+"""

@@ -7,11 +7,27 @@ from __future__ import annotations
 import html as html_lib
 import io
 import re
+from decimal import Decimal
 
 from pipeline.extract import text
 from pipeline.model import Block
 
 MONEY = re.compile(r"^-?\d{1,3}(,\d{3})*\.\d+$")
+AMOUNT = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)\.(\d{2})(?![\d%])")  # in running text
+
+
+def reissued(text: str, name: str, year: int, factor: int = 1) -> bytes:
+    """The Changsha sample's text re-issued by the department `name` for `year`: every year
+    it names moved by the same step, and every amount multiplied by the whole `factor` (so
+    that its own sums still hold)."""
+    text = re.sub(r"20[12]\d(?= ?年)", lambda m: str(int(m.group()) + year - 2023), text)
+    text = text.replace("长沙市行政审批服务局", name)
+
+    def scaled(match: re.Match[str]) -> str:
+        whole = match.group(1)
+        value = Decimal(whole.replace(",", "") + "." + match.group(2)) * factor
+        return f"{value:,.2f}" if "," in whole else f"{value:.2f}"
+    return (AMOUNT.sub(scaled, text) if factor != 1 else text).encode("utf-8")
 
 
 def sample_blocks(data: bytes) -> list[Block]:

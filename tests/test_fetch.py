@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import render
 from conftest import CORPUS, SAMPLE
-from portal import Portal
+from portal import Portal, column_entry
 
 from pipeline.archive import load_manifest
 from pipeline.fetch import Settings, fetch_publisher
@@ -341,18 +341,9 @@ def test_a_column_of_many_departments_files_each_document_under_the_publisher_it
                 text.replace("长沙市行政审批服务局", name).encode("utf-8")), "utf-8"),
                 Content_Type="text/html")
         (tmp_path / "data").mkdir()
-        (tmp_path / "data/registry.toml").write_text(f"""
-[[publisher]]
-id = "长沙-部门预决算专栏"
-name = "长沙市部门预决算公开专栏"
-region = "湖南省长沙市"
-listing_urls = ["{server.base}/col/index.html"]
-link_patterns = {{ budget = "{{year}}年部门预算" }}
-allowed_hosts = ["127.0.0.1"]
-years = [2023]
-kinds = ["budget"]
-discovers = true
-""", encoding="utf-8")
+        (tmp_path / "data/registry.toml").write_text(column_entry(
+            "长沙-部门预决算专栏", "长沙市部门预决算公开专栏", "湖南省长沙市",
+            f"{server.base}/col/index.html", [2023]), encoding="utf-8")
         result = fetch(tmp_path, "长沙-部门预决算专栏")
     filed = {(s.publisher_id, s.publisher, s.identified_from.split(",")[0])
              for s in manifest(tmp_path)}

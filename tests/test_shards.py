@@ -5,7 +5,6 @@ against a portal on loopback."""
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,7 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import REPO, SAMPLE, resource_csv
-from portal import Portal
+from portal import Portal, column_entry
+from render import reissued
 
 from pipeline.shards import Shard
 
@@ -44,12 +44,6 @@ def entries(count: int, shards: int) -> list[str]:
     raise AssertionError("no ids in enough shards")
 
 
-def document(city: str, department: str, year: int) -> bytes:
-    text = re.sub(r"20[12]\d(?= ?年)", lambda m: str(int(m.group()) + year - 2023),
-                  SAMPLE.read_text(encoding="utf-8"))
-    return text.replace("长沙市行政审批服务局", f"{city}市{department}").encode("utf-8")
-
-
 @pytest.fixture
 def portal_and_origin(tmp_path):
     shards = workflow()["env"]["SHARDS"]
@@ -61,23 +55,16 @@ def portal_and_origin(tmp_path):
             for d, department in enumerate(("统计局", "审计局")):
                 for year in YEARS:
                     path = f"/c{c}/{d}-{year}.txt"
-                    portal.serve(path, document(city, department, year), ETag=f'"{path}"',
-                                 Content_Type="text/plain")
+                    portal.serve(path, reissued(SAMPLE.read_text(encoding="utf-8"),
+                                                f"{city}市{department}", year),
+                                 ETag=f'"{path}"', Content_Type="text/plain")
                     links.append(f'<li><a href="{path}">{year}年部门预算（{city}市{department}）'
                                  "</a></li>")
             portal.serve(f"/c{c}/index.html", f"<ul>{''.join(links)}</ul>".encode(),
                          Content_Type="text/html")
-            registry.append(f"""[[publisher]]
-id = "{city}-专栏"
-name = "{city}市部门预决算公开专栏"
-region = "{city}市"
-listing_urls = ["{portal.base}/c{c}/index.html"]
-link_patterns = {{ budget = "{{year}}年部门预算" }}
-allowed_hosts = ["127.0.0.1"]
-years = [{", ".join(map(str, YEARS))}]
-kinds = ["budget"]
-discovers = true
-""")
+            registry.append(column_entry(f"{city}-专栏", f"{city}市部门预决算公开专栏",
+                                         f"{city}市", f"{portal.base}/c{c}/index.html",
+                                         list(YEARS)))
         origin = tmp_path / "origin"
         (origin / "data").mkdir(parents=True)
         (origin / "data/registry.toml").write_text("\n".join(registry), encoding="utf-8")
