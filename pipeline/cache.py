@@ -23,8 +23,11 @@ CACHE = Path(".cache/extractions")
 
 @cache
 def fingerprint() -> str:
-    """sha256 over the pipeline's source and template files."""
-    digest = hashlib.sha256()
+    """sha256 over the pipeline's source and template files, and how scans are read (the
+    OCR engine installed or not, and its setting): installing the extra re-reads them."""
+    from pipeline.extract import ocr
+
+    digest = hashlib.sha256(ocr.setting().encode())
     package = Path(__file__).parent
     for path in sorted(package.rglob("*")):
         if path.suffix in (".py", ".toml"):

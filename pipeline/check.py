@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import product
@@ -24,6 +24,7 @@ _TOP = re.compile(r"^[一二三四五六七八九十]+、")
 _CHILD = re.compile(r"^\d+、")
 _AMOUNT_IN = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(?:万元)?$")
 Key = tuple[str, str, str, str]  # table, side, row_key, measure
+Cell = tuple[str, str, str]  # table, row_key, measure: a figure a check reads
 
 
 @dataclass
@@ -34,6 +35,9 @@ class Checker:
     findings: list[Finding] = field(default_factory=list)
     checks: list[CheckRun] = field(default_factory=list)  # every check run, passed or not
     within: set[tuple[str, str]] = field(default_factory=set)  # (table, measure) under 其中
+    # the figures each check read (parallel to `checks`), and each finding (to `findings`)
+    cells: list[frozenset[Cell]] = field(default_factory=list)
+    finding_cells: dict[int, frozenset[Cell]] = field(default_factory=dict)  # by position
 
     def __post_init__(self) -> None:
         self.index: dict[Key, LineItem] = {
@@ -54,9 +58,11 @@ class Checker:
 
     def record(self, check: str, table: str, row_key: str, measure: str,
                expected: Decimal | None, actual: Decimal | None, result: str,
-               location: str) -> None:
+               location: str, cells: Iterable[Cell] = ()) -> None:
+        """A check run; `cells` are the figures it read besides the one it names."""
         self.checks.append(CheckRun(self.doc_id, len(self.checks) + 1, check, table, row_key,
                                     measure, expected, actual, result, location))
+        self.cells.append(frozenset(cells) | {(table, row_key, measure)})
 
     def row(self, table: str, key: str) -> str:
         """A row as a finding names it: its printed label, and its code."""
@@ -74,7 +80,7 @@ class Checker:
 
     def equal(self, check: str, expected: Decimal, actual: Decimal, table: str, row_key: str,
               measure: str, message: str, location: str = "", severity: str = "error",
-              parts: int = 0) -> None:
+              parts: int = 0, cells: Iterable[Cell] = ()) -> None:
         """Record a check; a sum of `parts` figures that misses its total by no more than
         their rounding allows (half a unit of the coarser printed place per figure) is
         `rounding`, kept but not an error."""
@@ -86,7 +92,9 @@ class Checker:
             self.findings.append(Finding(self.doc_id, check, severity, table, row_key, measure,
                                          expected, actual, message, location))
         self.record(check, table, row_key, measure, expected, actual,
-                    "pass" if expected == actual else severity, location)
+                    "pass" if expected == actual else severity, location, cells)
+        if expected != actual:
+            self.finding_cells[len(self.findings) - 1] = self.cells[-1]
 
 
 def printed_as(amount: Decimal, like: Decimal) -> Decimal:
@@ -116,7 +124,8 @@ def sums_of_parts(c: Checker) -> None:
             c.equal("sum_of_parts", total, rows[parent], table, parent, measure,
                     f"{title(table)}{c.row(table, parent)}行“{column(measure)}”栏印 "
                     f"{rows[parent]}，其 {len(parts)} 个分项合计 {total}",
-                    c.first[(table, parent)].location, parts=len(parts))
+                    c.first[(table, parent)].location, parts=len(parts),
+                    cells=[(table, k, measure) for k in parts])
 
 
 def _parent(key: str, rows: dict[str, Decimal]) -> str:
@@ -198,7 +207,8 @@ def column_identities(c: Checker) -> None:
                 c.equal("column_identity", expected, got.amount_wan, table, key, total,
                         f"{title(table)}{c.row(table, key)}行：按“{wording.formula(formula)}"
                         f"”应为 {expected}，表中印 {got.amount_wan}",
-                        got.location, parts=sum(1 for v in values if v))
+                        got.location, parts=sum(1 for v in values if v),
+                        cells=[(table, key, p) for p, v in zip(parts, values, strict=True) if v])
 
 
 def side_totals(c: Checker) -> None:
@@ -218,7 +228,8 @@ def side_totals(c: Checker) -> None:
             c.equal("side_totals", sides[0].amount_wan, sides[1].amount_wan, table,
                     sides[1].row_key, sides[1].measure,
                     f"{title(table)}两侧不等：“{sides[0].label}”{sides[0].amount_wan}，"
-                    f"“{sides[1].label}”{sides[1].amount_wan}", sides[1].location)
+                    f"“{sides[1].label}”{sides[1].amount_wan}", sides[1].location,
+                    cells=[(table, sides[0].row_key, sides[0].measure)])
 
 
 def _side_sums(c: Checker, items: list[LineItem]) -> LineItem | None:
@@ -282,7 +293,8 @@ def _check_sum(c: Checker, total: LineItem, parts: list[LineItem]) -> None:
     expected = sum((p.amount_wan for p in parts), ZERO)
     c.equal("sum_of_parts", expected, total.amount_wan, total.table, total.row_key, total.measure,
             f"{title(total.table)}“{total.label}”印 {total.amount_wan}，其上各项合计 {expected}",
-            total.location, parts=len(parts))
+            total.location, parts=len(parts),
+            cells=[(p.table, p.row_key, p.measure) for p in parts])
 
 
 def cross_tables(c: Checker) -> None:
@@ -295,8 +307,10 @@ def cross_tables(c: Checker) -> None:
         if printed_as(left, coarser) == printed_as(right, coarser):
             left = right  # equal at the coarser table's printed precision (元 vs 万元)
         table, key, measure = rule["right"].split(":")
+        other, other_key, other_measure = rule["left"].split(":")
         c.equal("cross_table", left, right, table.split("/")[0], key, measure,
-                f"{rule['name']}：前者 {left}，后者 {right}")
+                f"{rule['name']}：前者 {left}，后者 {right}",
+                cells=[(other.split("/")[0], other_key, other_measure)])
     for rule in templates()["rowwise"]:
         if c.kind not in rule.get("kinds", [c.kind]):
             continue
@@ -306,7 +320,8 @@ def cross_tables(c: Checker) -> None:
             if t == lt and m == lm and item.code and other is not None:
                 c.equal("row_by_row", item.amount_wan, other.amount_wan, rt, key, rm,
                         f"{rule['name']}：{c.row(lt, key)}行在{title(lt)}为 "
-                        f"{item.amount_wan}，在{title(rt)}为 {other.amount_wan}", other.location)
+                        f"{item.amount_wan}，在{title(rt)}为 {other.amount_wan}", other.location,
+                        cells=[(lt, key, lm)])
 
 
 def narrative(c: Checker, figures: list[StatedFigure], changes: list[StatedChange]) -> None:

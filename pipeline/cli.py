@@ -178,6 +178,27 @@ def print_summary(result: RunResult) -> None:
             click.echo(f"  {problem}", err=True)
     click.echo(f"package: {len(result.changed)} files changed" if result.changed
                else "package: unchanged")
+    scans = skipped_scans(result)
+    if scans:
+        from pipeline.extract import ocr
+
+        click.echo(f"扫描页：{len(scans)} 份文件有没有文字层的页未读取（{ocr.why_not()}）："
+                   f"{'、'.join(scans[:3])}{' 等' if len(scans) > 3 else ''}", err=True)
+
+
+def skipped_scans(result: RunResult) -> list[str]:
+    """The documents with pages left unread for want of OCR (none when OCR is on: a page
+    read by OCR is not skipped)."""
+    from pipeline.extract import ocr, pdf
+
+    if ocr.available():
+        return []
+    marks = (pdf.SCAN, pdf.UNREAD_SCAN)
+    found = [d.doc_id for d in result.documents
+             if any(m in text for text in d.summary.not_read for m in marks)]
+    found += [doc_id for doc_id, error in result.rejected.items()
+              if any(m in problem for problem in error.problems for m in marks)]
+    return sorted(set(found))
 
 
 @main.command("fetch")

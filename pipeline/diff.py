@@ -36,7 +36,9 @@ def _document(root: Path, doc_id: str, rows: dict[str, dict[str, str]],
     source = Source("", "", row["publisher_id"], int(row["fiscal_year"]), row["kind"],
                     row["scope"], "", 0)
     return Extraction(source, row["publisher"], row["region"], row["title"], tuple(
-        LineItem(**{**i, "amount_wan": Decimal(i["amount_wan"])}) for i in items
+        LineItem(**{**i, "amount_wan": Decimal(i["amount_wan"]),
+                    "confidence": Decimal(i["confidence"]) if i.get("confidence") else None})
+        for i in items
         if i["doc_id"] == doc_id))
 
 

@@ -26,6 +26,9 @@ class Block:
     where: str = ""
     row_where: tuple[str, ...] = ()
     columns_x: tuple[tuple[float, float], ...] = ()  # x extent of each grid column (PDF)
+    # on a page read by OCR: every line the engine read there, (text, confidence 0-1, top,
+    # bottom in points)
+    ocr: tuple[tuple[str, Decimal, float, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,8 @@ class LineItem:
     label: str
     amount_wan: Decimal
     location: str
+    read_by: str = "text"  # text (a text layer, sheet or page) | ocr (an image, by OCR)
+    confidence: Decimal | None = None  # the OCR engine's, for the line the figure is on
 
 
 @dataclass(frozen=True)
@@ -132,6 +137,8 @@ class StatedChange:
     quote: str
     location: str
     base_wan: Decimal | None = None  # the prior-year figure the sentence states, if any
+    read_by: str = "text"  # as LineItem
+    confidence: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -187,6 +194,7 @@ class Extraction:
     listed: tuple[str, ...] = ()  # the tables its 目录 lists, titles as printed
     by_header: tuple[str, ...] = ()  # tables printed without a title, known by their header
     checks: tuple[CheckRun, ...] = ()  # every check run, in order (checks_run of them)
+    ocr_pages: tuple[str, ...] = ()  # the pages read by OCR ("page 3", "part1.pdf: page 3")
 
 
 @dataclass

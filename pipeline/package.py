@@ -52,6 +52,7 @@ def rows_of(extraction: Extraction) -> dict[str, list[dict[str, Any]]]:
         "status": extraction.status, "not_read": "；".join(extraction.not_read),
         "tables_listed": "；".join(extraction.listed),
         "tables_by_header": " ".join(extraction.by_header),
+        "ocr_pages": " ".join(extraction.ocr_pages),
         "identified_from": "；".join(dict.fromkeys(s.identified_from for s in files
                                                     if s.identified_from)),
     }

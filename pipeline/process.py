@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
-from pipeline import check, contents
+from pipeline import check, confirm, contents
 from pipeline.errors import DocumentError
 from pipeline.extract import extract, pdf
 from pipeline.model import Block, Extraction, Finding, LineItem, Source, Table
@@ -55,18 +56,22 @@ def _unread(doc_id: str, kind: str, where: str, reason: str) -> Finding:
                    f"{table_title(kind)}未能读取：{reason}", where)
 
 
-def _table_rows(doc_id: str, table: Table) -> tuple[list[LineItem], list[Finding], list, list]:
+def _table_rows(doc_id: str, table: Table, read: confirm.Read
+                ) -> tuple[list[LineItem], list[Finding], list, list]:
     """Line items, findings, projects and targets of one table. A table with an amount that
-    cannot be placed yields no rows and a finding naming the first such place."""
+    cannot be placed yields no rows and a finding naming the first such place; on a page read
+    by OCR an amount that is not a number is that cell's problem alone (`ocr_unconfirmed`)."""
     if table_layout(table.kind) == "performance":
         parsed = performance.parse(doc_id, table)
         return (list(parsed.items.values()), list(parsed.conflicts),
                 list(parsed.projects.values()), list(parsed.targets))
-    rows, problems = tables.line_items(doc_id, table)
+    by_ocr = any(where in read for where in table.row_where)
+    unreadable: list[str] = []
+    rows, problems = tables.line_items(doc_id, table, unreadable if by_ocr else None)
     if problems:
         more = f"（另有 {len(problems) - 1} 处）" if len(problems) > 1 else ""
         return [], [_unread(doc_id, table.kind, table.where, problems[0] + more)], [], []
-    return rows, [], [], []
+    return rows, [confirm.misread_cell(doc_id, table.kind, text) for text in unreadable], [], []
 
 
 def process(sources: Source | list[Source], root: Path, publisher: Publisher) -> Extraction:
@@ -74,12 +79,17 @@ def process(sources: Source | list[Source], root: Path, publisher: Publisher) ->
     is a finding and the rest is kept (status `partial`); DocumentError only when nothing
     standard can be read."""
     sources = [sources] if isinstance(sources, Source) else sources
+    return from_blocks(read_blocks(sources, root), sources, publisher)
+
+
+def from_blocks(blocks: list[Block], sources: list[Source], publisher: Publisher) -> Extraction:
+    """`process` of the blocks read from the document's files."""
     source = sources[0]
     name = " + ".join(s.path for s in sources)
     doc_id = source.doc_id
-    blocks = read_blocks(sources, root)
     notices = [Finding(doc_id, "extraction", "warning", "", "", "", None, None,
                        f"{name}: {b.text}", b.where) for b in blocks if b.kind == "notice"]
+    ocr_read = confirm.read_by_ocr(blocks)
     found, skipped, broken = recognise_all(blocks, name)
     if not found:
         raise DocumentError(name, ["no standard table found: not a budget disclosure, or "
@@ -94,10 +104,13 @@ def process(sources: Source | list[Source], root: Path, publisher: Publisher) ->
     projects_of: dict[str, list] = {}
     targets, read = [], []
     for table in found:
-        rows, table_findings, table_projects, table_targets = _table_rows(doc_id, table)
+        rows, table_findings, table_projects, table_targets = _table_rows(doc_id, table,
+                                                                          ocr_read)
         if any(f.check == "unread_table" for f in table_findings):
             unread += table_findings
             continue
+        unread += [f for f in table_findings if f.check == "ocr_unconfirmed"]
+        table_findings = [f for f in table_findings if f.check != "ocr_unconfirmed"]
         read.append(table)
         findings += table_findings
         projects_of.setdefault(table.kind, []).extend(table_projects)
@@ -131,17 +144,42 @@ def process(sources: Source | list[Source], root: Path, publisher: Publisher) ->
     listed = contents.listed_tables(blocks)
     unread += _listed_not_read(doc_id, listed, {t.kind for t in read} | {f.table for f in unread})
     skipped_listed = [f for f in unread if f.check == "listed_table"]
-    scans = tuple(f.message for f in notices if pdf.SCAN in f.message)
+    scans = tuple(f.message for f in notices if pdf.SCAN in f.message or
+                  pdf.UNREAD_SCAN in f.message)
+    sure = confirm.confirm(doc_id, list(items.values()), changes, checker, ocr_read)
     return Extraction(source, publisher.name or source.publisher or source.publisher_id,
                       publisher.region or source.region, source.title,
-                      tuple(items.values()), tuple(projects), tuple(targets), tuple(changes),
-                      tuple(findings + unread + checker.findings), checker.run,
+                      tuple(sure.items), tuple(projects), tuple(targets), tuple(sure.changes),
+                      tuple(findings + unread + sure.findings), len(sure.checks),
                       tuple(t.kind for t in read),
                       tuple(sources),
-                      "partial" if len(unread) > len(skipped_listed) or scans else "complete",
-                      tuple(f"{f.message}（{f.location}）" for f in unread) + scans,
+                      "partial" if len(unread) > len(skipped_listed) or scans or sure.withheld
+                      else "complete",
+                      tuple(f"{f.message}（{f.location}）" for f in unread) + scans +
+                      tuple(sure.withheld),
                       tuple(title for title, _ in listed),
-                      tuple(t.kind for t in read if t.title == BY_HEADER), tuple(checker.checks))
+                      tuple(t.kind for t in read if t.title == BY_HEADER), tuple(sure.checks),
+                      _pages(b.where for b in blocks if b.ocr))
+
+
+def _pages(places: Iterable[str]) -> tuple[str, ...]:
+    """Pages as runs, per file: 'page 1-8', 'part1.pdf: page 3 5-6'."""
+    numbers: dict[str, list[int]] = {}
+    for place in places:
+        file, _, page = place.rpartition("page ")
+        if page.isdigit() and int(page) not in numbers.setdefault(file, []):
+            numbers[file].append(int(page))
+    out = []
+    for file, pages in numbers.items():
+        runs: list[list[int]] = []
+        for page in sorted(pages):
+            if runs and page == runs[-1][-1] + 1:
+                runs[-1].append(page)
+            else:
+                runs.append([page])
+        out.append(file + "page " + " ".join(
+            f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs))
+    return tuple(out)
 
 
 _INTERNAL = {"column_identity", "sum_of_parts", "duplicate_row"}

@@ -7,6 +7,10 @@ from typing import Any
 S, N, INT = "string", "number", "integer"
 DESCRIPTOR = "datapackage.json"  # the package's descriptor, at the project's root
 
+READ_BY = ("text 文字层、表格文件或网页 / ocr 扫描页经图像识别（OCR）读出；"
+           "OCR 读出的金额只在没有核对与之矛盾、且有核对确认或置信度高时发布")
+CONFIDENCE = "OCR 引擎对该数字所在文字行的识别置信度（0–1）；text 为空"
+
 # resource: (title, description, primary key, [(field, type, title, description)])
 RESOURCES: dict[str, tuple[str, str, list[str], list[tuple[str, str, str, str]]]] = {
     "documents": ("公开文件", "每份部门预算或决算公开文件一行，附来源与存档信息", ["doc_id"], [
@@ -35,6 +39,8 @@ RESOURCES: dict[str, tuple[str, str, list[str], list[tuple[str, str, str, str]]]
         ("tables_listed", S, "目录所列表格", "文件目录列出的表格标题（按原文），以“；”分隔"),
         ("tables_by_header", S, "按表头识别的表",
          "没有标题、按表头与行内容识别的标准表编号，以空格分隔；其余按标题识别"),
+        ("ocr_pages", S, "OCR 读取的页",
+         "没有文字层、由图像识别读取的页，以空格分隔（多个文件时带文件名）；空为没有"),
         ("identified_from", S, "识别依据",
          "发布者、年度、类型从何处读出：字段:来源@位置（以“, ”分隔），来源为 title 标题、label 标注"
          "（部门名称：等）、metadata PDF 元数据、filename 文件名、text 正文、option 命令行选项、"
@@ -58,6 +64,8 @@ RESOURCES: dict[str, tuple[str, str, list[str], list[tuple[str, str, str, str]]]
         ("label", S, "行名", "表中印出的行名"),
         ("amount_wan", N, "金额（万元）", "以万元计的精确金额"),
         ("location", S, "位置", "原件中的行号或页码"),
+        ("read_by", S, "读取方式", READ_BY),
+        ("confidence", N, "识别置信度", CONFIDENCE),
     ]),
     "projects": ("项目", "项目支出绩效目标表中的每个项目",
                  ["doc_id", "unit_code", "unit_name", "project"], [
@@ -101,6 +109,8 @@ RESOURCES: dict[str, tuple[str, str, list[str], list[tuple[str, str, str, str]]]
          "本年与上年文件表格中同一数字之差；无上年文件或无可比数字时为空"),
         ("quote", S, "原文", "陈述变化的原句"),
         ("location", S, "位置", "原件中的行号或页码"),
+        ("read_by", S, "读取方式", READ_BY),
+        ("confidence", N, "识别置信度", CONFIDENCE),
     ]),
     "findings": ("核对发现", "未通过的核对：合计与分项、表间一致、说明与表格",
                  ["doc_id", "check", "table", "row_key", "measure", "location", "message"], [

@@ -38,6 +38,6 @@ def test_every_resource_and_field_is_in_the_data_dictionary():
 def test_the_readme_opens_with_exactly_two_setup_commands_and_ci_runs_the_second():
     blocks = re.findall(r"```sh\n(.*?)\n```", README.split("## ")[0], re.S)
     assert blocks == ["pip install -e . && budgetwatch run",
-                      'pip install -e ".[test]" && python -m pytest -q']
+                      'pip install -e ".[test,ocr]" && python -m pytest -q']
     ci = (REPO / ".ci/run").read_text(encoding="utf-8")
     assert ci.strip().splitlines()[-1] == blocks[1]

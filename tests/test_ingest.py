@@ -124,7 +124,7 @@ def test_a_file_over_the_size_limit_is_refused_without_being_read(project):
     assert snapshot(project) == before
 
 
-def test_a_pdf_with_some_pages_unreadable_gives_a_notice_naming_them():
+def test_a_pdf_with_some_pages_unreadable_gives_a_notice_naming_them(monkeypatch):
     from PIL import Image
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfbase import pdfmetrics
@@ -141,9 +141,11 @@ def test_a_pdf_with_some_pages_unreadable_gives_a_notice_naming_them():
     page.showPage()
     page.drawImage(ImageReader(Image.new("L", (200, 100), 255)), 50, 500)
     page.save()
+    monkeypatch.setenv("BUDGETWATCH_OCR", "off")  # as without the ocr extra
     got = pdf.extract(out.getvalue(), "mixed.pdf")
     assert [(b.kind, b.text, b.where) for b in got] == [
-        ("notice", "第 2 页没有文字层（扫描件），未读取", "page 2"),
+        ("notice", "第 2 页没有文字层（扫描件），未读取：OCR 已关闭（BUDGETWATCH_OCR=off）",
+         "page 2"),
         ("paragraph", "长沙市行政审批服务局2023年部门预算公开", "page 1")]
 
 

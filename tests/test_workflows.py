@@ -79,5 +79,5 @@ def test_the_commands_the_workflows_run_are_the_ones_the_readme_documents():
     for command in commands:
         assert command in README, command
     tests = load("tests.yml")["jobs"]["test"]["steps"]
-    assert any(s.get("run", "").startswith('pip install -e ".[test]" && python -m pytest -q')
+    assert any(s.get("run", "").startswith('pip install -e ".[test,ocr]" && python -m pytest -q')
                for s in tests)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import io
+import os
 import zipfile
 from collections import OrderedDict
 from collections.abc import Callable
@@ -69,7 +70,8 @@ def extract(data: bytes, media_type: str, name: str) -> list[Block]:
     """The blocks of a document; DocumentError naming it when that is impossible. The same
     bytes read again in this process (a new file's part decided, then the file processed)
     are not read again: the last few documents' blocks are kept by sha256."""
-    digest = hashlib.sha256(data).hexdigest()
+    # the same bytes read under another OCR setting (BUDGETWATCH_OCR) are another reading
+    digest = hashlib.sha256(data).hexdigest() + os.environ.get("BUDGETWATCH_OCR", "")
     if digest in _recent:
         _recent.move_to_end(digest)
         return list(_recent[digest])

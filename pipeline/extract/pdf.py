@@ -1,6 +1,7 @@
-"""PDF disclosures with a text layer. pypdfium2 reads every page's text, and on pages that
-hold tables their ruling lines and character boxes, which pdfplumber's table algorithm turns
-into grids (pdf_tables.py). Pages without a text layer are reported, never turned into rows."""
+"""PDF disclosures. pypdfium2 reads every page's text, and on pages that hold tables their
+ruling lines and character boxes, which pdfplumber's table algorithm turns into grids
+(pdf_tables.py). Pages without a text layer are read by OCR (ocr.py) into the same layout
+when the OCR extra is installed; otherwise they are reported, never turned into rows."""
 
 from __future__ import annotations
 
@@ -8,13 +9,13 @@ import contextlib
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 
 from pipeline.errors import DocumentError
-from pipeline.extract import pdf_tables
+from pipeline.extract import ocr, pdf_tables
 from pipeline.model import Block
 from pipeline.recognise import WRITTEN_AMOUNT, is_money, table_kind
 
@@ -239,12 +240,10 @@ def _rows_below(layout: pdf_tables.PageLayout, bbox: tuple[float, float, float, 
     return rows, bottom
 
 
-def _table_items(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int
-                 ) -> list[tuple[float, Block]]:
+def _table_items(layout: pdf_tables.PageLayout, number: int) -> list[tuple[float, Block]]:
     """The grids of one page and its text lines outside them, each with its top. Running
     heads are left for the caller to drop: they are known once every page is read."""
     where = f"page {number}"
-    layout = pdf_tables.layout(page, textpage)
     items: list[tuple[float, Block]] = []
     boxes = []
     found = pdf_tables.tables(layout)
@@ -286,21 +285,24 @@ def reading_order(items: list[tuple[float, Block]], where: str) -> list[Block]:
 
 
 SCAN = "页都没有文字层（扫描件）"  # the words that mark a file read as a scan
+UNREAD_SCAN = "没有文字层（扫描件），未读取"  # the words of pages left unread for want of OCR
 
 
 def scanned(pages: int) -> str:
     """Why a PDF of page images alone cannot be read."""
-    return f"全部 {pages} {SCAN}，需要 OCR 才能读取"
+    return f"全部 {pages} {SCAN}，需要 OCR 才能读取：{ocr.why_not()}"
 
 
 @dataclass(frozen=True)
 class _Page:
-    """One page as read in the one pass: its text, and on a table page its grids and lines
-    (`items`)."""
+    """One page as read in the one pass: its text, and on a table page (or a page read by
+    OCR) its grids and lines (`items`); `ocr` the lines the engine read, on such a page."""
 
     number: int
     text: str
     items: tuple[tuple[float, Block], ...] | None = None
+    ocr: tuple[ocr.Line, ...] | None = None
+    empty: bool = False  # nothing printed on it at all: no text, no image, no drawing
 
 
 @contextlib.contextmanager
@@ -312,10 +314,11 @@ def _opened(data: bytes, name: str) -> Iterator[pdfium.PdfDocument]:
         document.close()
 
 
-def _read(document: pdfium.PdfDocument, pages: range | None = None, tables: bool = True
-          ) -> list[_Page]:
+def _read(document: pdfium.PdfDocument, pages: range | None = None, tables: bool = True,
+          by_ocr: set[int] | None = None) -> list[_Page]:
     """Each page loaded once: its text, and, on a page that holds a table, its characters and
-    paths from the same loaded page, laid out into grids. `tables=False` reads text only."""
+    paths from the same loaded page, laid out into grids. `tables=False` reads text only;
+    `by_ocr` names pages (from 1) read by OCR whatever their text layer holds."""
     read = []
     for index in pages if pages is not None else range(len(document)):
         if index >= len(document):
@@ -324,12 +327,25 @@ def _read(document: pdfium.PdfDocument, pages: range | None = None, tables: bool
         textpage = page.get_textpage()
         text = _text(textpage)
         found = _Page(index + 1, text)
-        if tables and text.strip() and has_table(text, _path_count(page)):
-            found = _Page(index + 1, text, items=tuple(_table_items(page, textpage, index + 1)))
+        if not text.strip() and not pdfium_raw.FPDFPage_CountObjects(page.raw):
+            found = _Page(index + 1, text, empty=True)
+        elif tables and ocr.available() and (ocr.mode() == "all" or not text.strip() or
+                                             index + 1 in (by_ocr or ())):
+            found = _ocr_page(page, index + 1)
+        elif tables and text.strip() and has_table(text, _path_count(page)):
+            layout = pdf_tables.layout(page, textpage)
+            found = _Page(index + 1, text, items=tuple(_table_items(layout, index + 1)))
         read.append(found)
         textpage.close()
         page.close()
     return read
+
+
+def _ocr_page(page: pdfium.PdfPage, number: int) -> _Page:
+    """A page read by OCR: its grids and lines, and what the engine read on it."""
+    found = ocr.read(page)
+    return _Page(number, found.text, items=tuple(_table_items(found.layout, number)),
+                 ocr=found.lines)
 
 
 def _line_blocks(pages: list[_Page]) -> list[Block]:
@@ -349,10 +365,18 @@ class Opening:
 
 def opening(data: bytes, name: str = "document.pdf", count: int = 8) -> Opening:
     """The opening `count` pages' lines: enough to tell who published what (cover, title,
-    部门名称). The other pages are not loaded."""
+    部门名称). The other pages are not loaded. A scan's first SCANNED_OPENING pages are read
+    by OCR when the extra is installed."""
     with _opened(data, name) as document:
-        return Opening(_line_blocks(_read(document, range(count), tables=False)),
-                       document.get_metadata_value("Title") or "", len(document))
+        pages = _read(document, range(count), tables=False)
+        if ocr.available() and not any(page.text.strip() for page in pages):
+            pages = [_Page(i + 1, ocr.read(document[i]).text)
+                     for i in range(min(SCANNED_OPENING, len(document)))]
+        return Opening(_line_blocks(pages), document.get_metadata_value("Title") or "",
+                       len(document))
+
+
+SCANNED_OPENING = 2  # a cover and a first page name the publisher, year and kind
 
 
 def deeper(data: bytes, name: str = "document.pdf", count: int = 8) -> list[Block]:
@@ -361,21 +385,31 @@ def deeper(data: bytes, name: str = "document.pdf", count: int = 8) -> list[Bloc
         return _line_blocks(_read(document, range(count, len(document)), tables=False))
 
 
-def extract(data: bytes, name: str = "document.pdf") -> list[Block]:
+def extract(data: bytes, name: str = "document.pdf", by_ocr: set[int] | None = None
+            ) -> list[Block]:
+    """The document's blocks; pages without a text layer, and the pages `by_ocr` names (for
+    measuring OCR against a text layer), read by OCR when the extra is installed."""
     with _opened(data, name) as document:
-        pages = _read(document)
-    blank = [page.number for page in pages if not page.text.strip()]
+        pages = _read(document, by_ocr=by_ocr)
+    blank = [page.number for page in pages
+             if not page.text.strip() and page.ocr is None and not page.empty]
     if pages and len(blank) == len(pages):
         raise DocumentError(name, [scanned(len(pages))])
     blocks: list[Block] = []
     if blank:
         listed = ", ".join(str(p) for p in blank)
-        blocks.append(Block("notice", text=f"第 {listed} 页没有文字层（扫描件），未读取",
+        blocks.append(Block("notice", text=f"第 {listed} 页{UNREAD_SCAN}：{ocr.why_not()}",
                             where=f"page {blank[0]}"))
     running = _running([page.text for page in pages])
     for page in pages:
         where = f"page {page.number}"
-        if page.items is not None:
+        if page.ocr is not None:  # every block of the page says what the engine read there
+            read = tuple((line.text, line.confidence, line.box[1], line.box[3])
+                         for line in page.ocr)
+            blocks += [replace(b, ocr=read) for b in reading_order(
+                [(top, b) for top, b in page.items or () if b.kind == "table"
+                 or _squashed(b.text) not in running], where)]
+        elif page.items is not None:
             blocks += reading_order([(top, b) for top, b in page.items if b.kind == "table"
                                      or _squashed(b.text) not in running], where)
         elif page.text.strip():

@@ -30,6 +30,9 @@ BBox = tuple[float, float, float, float]  # x0, top, x1, bottom (top-left origin
 class PageLayout:
     chars: list[Char]
     edges: list[Char]
+    # a word drawn past a ruling is moved whole into one cell (a text layer's overflowing
+    # label); False for characters placed by OCR, whose lines can run over two cells
+    whole_strings: bool = True
 
 
 class _CharSource:
@@ -265,7 +268,8 @@ def tables(page: PageLayout) -> list[plumber_table.Table]:
     edges = plumber_utils.filter_edges(edges, min_length=MIN_EDGE)
     points = plumber_table.edges_to_intersections(edges, TOLERANCE, TOLERANCE)
     found = [plumber_table.Table(
-        _CharSource(_strings_kept_whole(page.chars, group)), group)  # type: ignore[arg-type]
+        _CharSource(_strings_kept_whole(page.chars, group) if page.whole_strings
+                    else page.chars), group)  # type: ignore[arg-type]
         for group in plumber_table.cells_to_tables(cells(points))]
     return sorted(found, key=lambda t: t.bbox[1])
 

@@ -227,8 +227,11 @@ def classification(code: str, spec: dict) -> str:
     return kind if kind and len(code) in (3, 5, 7) else spec.get("classification", "none")
 
 
-def line_items(doc_id: str, table: Table) -> tuple[list[LineItem], list[str]]:
-    """One LineItem per printed amount; problems (unreadable amounts, cut rows) as text."""
+def line_items(doc_id: str, table: Table, unreadable: list[str] | None = None
+               ) -> tuple[list[LineItem], list[str]]:
+    """One LineItem per printed amount; problems (unreadable amounts, cut rows) as text. With
+    `unreadable` (a table read by OCR, where one cell can be misread alone), an amount that
+    is not a number is put there and its cell left out, instead of being a problem."""
     columns = layout_columns(table)
     problems = [f"表格线外的一行未能读取（{line}）" for line in table.lost]
     items: list[list[LineItem]] = []
@@ -254,7 +257,7 @@ def line_items(doc_id: str, table: Table) -> tuple[list[LineItem], list[str]]:
         for group, context in zip(groups, contexts, strict=True):
             cells = [(columns[i], row[i] if i < len(row) else "") for i in group]
             row_items += _row_items(doc_id, table, cells, context, keys, number, where,
-                                    problems, named)
+                                    problems, named, unreadable)
         items.append(row_items)
     return _number_blocks(items), problems
 
@@ -319,7 +322,8 @@ def _stub_code(stubs: list[str]) -> tuple[str, str]:
 
 def _row_items(doc_id: str, table: Table, cells: list[tuple[Column, str]],
                context: _CodeContext, keys: _Keys, number: int, where: str,
-               problems: list[str], named: tuple[str, str] | None = None) -> list[LineItem]:
+               problems: list[str], named: tuple[str, str] | None = None,
+               unreadable: list[str] | None = None) -> list[LineItem]:
     """The amounts of one row (of one column group); `named` is the (key, label) an outline
     table gives the row."""
     spec = templates()["tables"][table.kind]
@@ -350,8 +354,8 @@ def _row_items(doc_id: str, table: Table, cells: list[tuple[Column, str]],
         try:
             amount = parse_amount(cell)
         except ValueError:
-            problems.append(f"{where}：“{row_code or norm(label)}”行“{column.header}”栏的"
-                            f"“{cell}”不是金额")
+            (problems if unreadable is None else unreadable).append(
+                f"{where}：“{row_code or norm(label)}”行“{column.header}”栏的“{cell}”不是金额")
             continue
         if amount is None:
             continue
