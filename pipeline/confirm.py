@@ -3,9 +3,11 @@
 A figure read from an image carries the engine's confidence for its line. It is kept when no
 check of the document's own arithmetic that reads it fails (a sum of parts, a column
 identity, the same figure in two tables, the narrative against a table), and one of them
-holds exactly or its confidence is HIGH. Otherwise it is withheld: reported as a finding with
-the page, the text as read and the confidence, never published as an amount; the checks that
-read it are dropped with it, so no check in the package rests on it."""
+holds exactly or its confidence is HIGH; a confidence of 0 (the reading is incomplete, or a
+second reading differs: see ocr.py) is never published. Otherwise it is withheld: reported
+as a finding with the page, the text as read and the confidence, never published as an
+amount; the checks that read it are dropped with it, so no check in the package rests on
+it."""
 
 from __future__ import annotations
 
@@ -46,12 +48,16 @@ def _values(text: str) -> set[Decimal]:
 
 
 def confidence(figures: list[Decimal], lines: tuple[tuple[str, Decimal, float, float], ...],
-               names: tuple[str, ...] = ()) -> Decimal:
+               names: tuple[str, ...] = (), quote: str = "") -> Decimal:
     """The lowest confidence of the lines that print any of the figures (in 万元, or in 元
-    for a table printed in 元), among those level with a line that prints one of `names`
-    (the row's code or label) when there are such; the page's lowest when none prints them."""
+    for a table printed in 元): of those in the `quote` (a stated change's sentence) or level
+    with a line that prints one of `names` (the row's code or label) when there are such; the
+    page's lowest when none prints them."""
     wanted = {abs(f) for f in figures} | {abs(f) * 10000 for f in figures}
     matched = [line for line in lines if _values(line[0]) & wanted]
+    squashed = "".join(quote.split())
+    quoted = [line for line in matched if squashed and "".join(line[0].split()) in squashed]
+    matched = quoted or matched  # a sentence's figures: the lines of that sentence
     heads = [line for line in lines if any(n and n[:6] in line[0].replace(" ", "")
                                            for n in names)]  # a label's start: it may wrap
     level = [line for line in matched
@@ -97,7 +103,7 @@ def confirm(doc_id: str, items: list[LineItem], changes: list[StatedChange],
             continue
         numbers = [n for n in (change.amount_wan, change.change_wan, change.change_pct,
                                change.base_wan) if n is not None]
-        sure = confidence(numbers, lines)
+        sure = confidence(numbers, lines, quote=change.quote)
         change = replace(change, read_by="ocr", confidence=sure)
         said = [r.result for r in checker.checks if r.location == change.location and
                 {r.expected, r.actual} & set(numbers)]
@@ -115,14 +121,18 @@ def confirm(doc_id: str, items: list[LineItem], changes: list[StatedChange],
 
 
 def _trusted(results: list[str], sure: Decimal) -> bool:
-    """Contradicted by no check that reads it (a gap within rounding contradicts: a misread
-    last digit can hide there), and confirmed by one that holds exactly or read with high
-    confidence. A figure that one check confirms and another refutes is withheld: a row and
-    its only part misread alike agree with each other and with nothing else."""
-    return all(r == "pass" for r in results) and ("pass" in results or sure >= HIGH)
+    """Read completely (confidence above 0), contradicted by no check that reads it (a gap
+    within rounding contradicts: a misread last digit can hide there), and confirmed by one
+    that holds exactly or read with high confidence. A figure that one check confirms and
+    another refutes is withheld: a row and its only part misread alike agree with each other
+    and with nothing else."""
+    return sure > 0 and all(r == "pass" for r in results) and \
+        ("pass" in results or sure >= HIGH)
 
 
 def _why(results: list[str], sure: Decimal) -> str:
+    if not sure:
+        return "识别不完整（旁边有未读出的笔画，或两次识别结果不同）"
     if any(r != "pass" for r in results):
         return "与本文件的核对不符"
     return f"置信度 {sure} 低于 {HIGH}，且没有核对能确认"

@@ -186,3 +186,31 @@ def test_the_scanned_beijing_narrative_yields_its_stated_changes(tmp_path):
                for r in stated.values())
     (document,) = _rows(tmp_path, "documents")
     assert document["ocr_pages"] == "beijing-zwfw-2026-budget-part1-text-SCANNED.pdf: page 1-8"
+
+
+def test_a_figure_with_unread_ink_in_its_cell_is_incomplete():
+    import numpy as np
+
+    from pipeline.extract.ocr import SCALE, Line, _complete
+    from pipeline.extract.pdf_tables import _edge
+
+    rulings = [_edge("v", 0, 0, 0, 40), _edge("v", 60, 0, 60, 40),
+               _edge("h", 0, 0, 60, 0), _edge("h", 0, 40, 60, 40)]
+    line = Line("2720", (30.0, 15.0, 50.0, 25.0), Decimal("0.999"))
+    stray = np.zeros((100, 140), dtype=bool)
+    assert _complete(line, stray, rulings, stray, []) == line  # nothing else in the cell
+    stray[38:42, int(22 * SCALE):int(27 * SCALE)] = True  # a minus sign left of the figure
+    assert _complete(line, stray, rulings, stray, []).confidence == 0
+    outside = np.zeros((100, 140), dtype=bool)
+    outside[38:42, int(62 * SCALE):int(67 * SCALE)] = True  # ink in the next cell
+    assert _complete(line, outside, rulings, outside, []) == line
+
+
+def test_a_frame_side_lost_at_the_page_edge_is_restored_from_the_rulings_that_end_there():
+    from pipeline.extract.ocr import _closing_sides
+    from pipeline.extract.pdf_tables import _edge
+
+    rows = [_edge("h", 0.5, y, 300, y) for y in (10, 30, 50, 70)]
+    sides = _closing_sides(rows + [_edge("v", 300, 10, 300, 70)])
+    assert [(e["orientation"], e["x0"], e["top"], e["bottom"]) for e in sides] == \
+        [("v", 0.5, 10, 70)]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache
 from importlib import metadata
@@ -103,8 +103,10 @@ class Line:
 @dataclass(frozen=True)
 class OcrPage:
     layout: PageLayout
-    lines: tuple[Line, ...]  # each line read, or, for a line read with less than HIGH
-    text: str                # confidence that holds figures, each word of it read again
+    # each line read, or, for a line read with less than HIGH confidence that holds figures,
+    # each word of it read again; confidence 0 where what was read is not all there is
+    lines: tuple[Line, ...]
+    text: str
 
 
 HIGH = Decimal("0.990")  # measured in bench/ocr_eval.py: no wrong figure read at or above it
@@ -116,7 +118,13 @@ def read(page: pdfium.PdfPage) -> OcrPage:
     again cell by cell, so that no character is placed in a cell by a guess of its x."""
     image = page.render(scale=SCALE).to_numpy()
     found, _ = _engine()(image, use_cls=False, return_word_box=True)
-    rulings = _rulings(image, _line_height(found or []))
+    ink = _ink(image)
+    rulings, ruled = _rulings(ink, _line_height(found or []))
+    marks = (ink > 0) & (ruled == 0)  # ink that is no ruling: characters, and specks
+    stray = marks.copy()
+    for entry in found or []:  # the ink each reading covers
+        xs, ys = [int(p[0]) for p in entry[0]], [int(p[1]) for p in entry[0]]
+        stray[max(min(ys) - 2, 0):max(ys) + 3, max(min(xs) - 2, 0):max(xs) + 3] = False
     chars: list[Char] = []
     read_lines = []
     for entry in found or []:
@@ -130,8 +138,11 @@ def read(page: pdfium.PdfPage) -> OcrPage:
         whole = Line(text, (min(xs), min(ys), max(xs), max(ys)), score)
         parts = _cut(image, whole, rulings)
         for line, line_words in parts or [(whole, words)]:
-            read_lines += _words_again(image, line, line_words) if line.confidence < HIGH \
-                and any(ch.isdigit() for ch in line.text) else [line]
+            figures = any(ch.isdigit() for ch in line.text)
+            read = _words_again(image, line, line_words) if line.confidence < HIGH and \
+                figures else [line]
+            read_lines += [_complete(r, stray, rulings, marks, line_words if r is line else [])
+                           for r in read] if figures else read
             chars += _chars(line, line_words)
     _line_boxes(chars)
     text = "\n".join(line_text(row) for _, row in lines(chars))
@@ -177,11 +188,15 @@ def _score(value: Any) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.001"))
 
 
+_FIGURE = re.compile(r"\d[\d,.]*")  # the figures two readings of a word must agree on
+
+
 def _words_again(image: Any, line: Line, words: list[list[float]]) -> list[Line]:
     """A line read with low confidence, word by word (runs of characters apart by less than
     half the line's height): each word's image recognised alone. A word gets that reading's
-    confidence when the two readings agree, 0 when they differ. A long row of figures read
-    as one line is as sure as its least clear figure; each figure is judged on its own."""
+    confidence when the two readings give the same figures, 0 when they differ. A long row
+    of figures read as one line is as sure as its least clear figure; each figure is judged
+    on its own."""
     printed = [i for i, ch in enumerate(line.text) if not ch.isspace()]
     if len(words) != len(printed):
         return [line]
@@ -201,7 +216,7 @@ def _words_again(image: Any, line: Line, words: list[list[float]]) -> list[Line]
             found.append(Line(text, (left, top, right, bottom), line.confidence))
             continue
         reread, score = _recognised(image, (left, top, right, bottom))
-        agree = reread.replace(" ", "") == text
+        agree = _FIGURE.findall(reread.replace(" ", "")) == _FIGURE.findall(text)
         found.append(Line(text, (left, top, right, bottom), score if agree else Decimal(0)))
     return found
 
@@ -233,19 +248,28 @@ def _chars(line: Line, words: list[list[float]]) -> list[Char]:
     return chars
 
 
-def _rulings(image: Any, text_height: float = 0) -> list[Char]:
-    """Ruling lines: runs of ink at least RULE_H (RULE_V) points long across (down) the
-    page, each connected run one edge through its middle. A vertical run no longer than a
-    line of the page's text is a character's stroke (1, 中), not a ruling."""
+def _ink(image: Any) -> Any:
+    """The page's ink: pixels darker than its paper (its median grey) by INK levels."""
     import cv2
     import numpy as np
 
     grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
-    ink = (grey < int(np.median(grey)) - INK).astype("uint8") * 255
+    return (grey < int(np.median(grey)) - INK).astype("uint8") * 255
+
+
+def _rulings(ink: Any, text_height: float = 0) -> tuple[list[Char], Any]:
+    """Ruling lines: runs of ink at least RULE_H (RULE_V) points long across (down) the
+    page, each connected run one edge through its middle, and the pixels they cover. A
+    vertical run no longer than a line of the page's text is a character's stroke (1, 中),
+    not a ruling."""
+    import cv2
+
     edges: list[Char] = []
+    covered = ink * 0
     for orientation, size in (("h", (int(RULE_H * SCALE), 1)), ("v", (1, int(RULE_V * SCALE)))):
         kernel = cv2.getStructuringElement(cv2.MORPH_RECT, size)
         runs = cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
+        covered |= runs
         count, _, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
         for left, top, width, height, _ in stats[1:count]:
             x0, y0 = left / SCALE, top / SCALE
@@ -254,7 +278,43 @@ def _rulings(image: Any, text_height: float = 0) -> list[Char]:
                 edges.append(_edge("h", x0, (y0 + y1) / 2, x1, (y0 + y1) / 2))
             elif y1 - y0 > text_height * 6 / 5:
                 edges.append(_edge("v", (x0 + x1) / 2, y0, (x0 + x1) / 2, y1))
-    return edges + _closing_sides(edges)
+    return edges + _closing_sides(edges), covered
+
+
+STRAY = 20  # pixels of ink beside a figure that no reading covers: the figure is incomplete
+
+
+def _complete(line: Line, stray: Any, rulings: list[Char], marks: Any,
+              words: list[list[float]]) -> Line:
+    """The line, or, when ink that no line of text covers lies in its cell (a minus sign or
+    digits the detector left out: “178.42” read as “42”, a wrapped “6”), or ink inside its
+    box runs a character's width past the characters read (“1682.76” read as “1682.7”), the
+    line with confidence 0: what was read is not all that is printed there."""
+    x0, top, x1, bottom = line.box
+    if words:
+        band = marks[int(top * SCALE):int(bottom * SCALE) + 1,
+                     max(int(x0 * SCALE), 0):int(x1 * SCALE) + 1].any(axis=0).nonzero()[0]
+        if len(band):
+            inked = (x0 + band[0] / SCALE, x0 + band[-1] / SCALE)
+            read = (min(min(w) for w in words), max(max(w) for w in words))
+            if inked[0] < read[0] - (bottom - top) * 7 / 20 or \
+                    inked[1] > read[1] + (bottom - top) * 7 / 20:
+                return replace(line, confidence=Decimal(0))
+    reach = 2 * (bottom - top)
+    walls = [e["x0"] for e in rulings if e["orientation"] == "v" and e["top"] < bottom
+             and e["bottom"] > top]
+    floors = [e["top"] for e in rulings if e["orientation"] == "h" and e["x0"] < x1
+              and e["x1"] > x0]
+    if not walls and not floors:
+        return line  # running text, in no table: its line is all there is to compare
+    # the cell's rulings, where it has them; else as far as a character might stand
+    left = max([w for w in walls if w <= x0], default=x0 - reach)
+    right = min([w for w in walls if w >= x1], default=x1 + reach)
+    above = max([f for f in floors if f <= top + 2], default=top - (bottom - top) / 2)
+    below = min([f for f in floors if f >= bottom - 2], default=bottom + (bottom - top) / 2)
+    cell = stray[max(int(above * SCALE) + 2, 0):max(int(below * SCALE) - 1, 0),
+                 max(int(left * SCALE) + 2, 0):max(int(right * SCALE) - 1, 0)]
+    return line if int(cell.sum()) < STRAY else replace(line, confidence=Decimal(0))
 
 
 SIDE = 3  # points: rulings that end within this of one another end at one side
