@@ -78,9 +78,12 @@ def confirm(doc_id: str, items: list[LineItem], changes: list[StatedChange],
             checker: Checker, read: Read) -> Confirmed:
     """The figures of `items` and `changes` read on OCR pages marked, confirmed or withheld."""
     results: dict[Cell, list[str]] = defaultdict(list)
+    anchored: set[Cell] = set()  # read by a check that holds with a figure of another kind
     for run, cells in zip(checker.checks, checker.cells, strict=True):
         for cell in cells:
             results[cell].append(run.result)
+        if run.result == "pass" and any(not _signed(c) for c in cells):
+            anchored |= cells
     kept, withheld, gone = [], [], set()
     for item in items:
         lines = read.get(item.location)
@@ -90,11 +93,12 @@ def confirm(doc_id: str, items: list[LineItem], changes: list[StatedChange],
         sure = confidence([item.amount_wan], lines, (item.code, item.label))
         item = replace(item, read_by="ocr", confidence=sure)
         cell = (item.table, item.row_key, item.measure)
-        if _trusted(results.get(cell, []), sure):
+        if _trusted(results.get(cell, []), sure) and (not _signed(cell) or cell in anchored):
             kept.append(item)
             continue
         gone.add(cell)
-        withheld.append(_withheld(doc_id, item, results.get(cell, [])))
+        withheld.append(_withheld(doc_id, item, results.get(cell, []),
+                                  _signed(cell) and _trusted(results.get(cell, []), sure)))
     stated = []
     for change in changes:
         lines = read.get(change.location)
@@ -120,6 +124,14 @@ def confirm(doc_id: str, items: list[LineItem], changes: list[StatedChange],
                      [f"{f.message}（{f.location}）" for f in withheld])
 
 
+def _signed(cell: Cell) -> bool:
+    """A column of differences (增减, 比上年: measures `…_change`), whose figures may be
+    negative: a minus sign OCR left out makes every figure of the column wrong alike, which
+    their own sums cannot see. Such a figure needs a check that holds with figures of another
+    column (this year's less last year's)."""
+    return cell[2].endswith("_change")
+
+
 def _trusted(results: list[str], sure: Decimal) -> bool:
     """Read completely (confidence above 0), contradicted by no check that reads it (a gap
     within rounding contradicts: a misread last digit can hide there), and confirmed by one
@@ -130,20 +142,23 @@ def _trusted(results: list[str], sure: Decimal) -> bool:
         ("pass" in results or sure >= HIGH)
 
 
-def _why(results: list[str], sure: Decimal) -> str:
+def _why(results: list[str], sure: Decimal, signed: bool = False) -> str:
     if not sure:
         return "识别不完整（旁边有未读出的笔画，或两次识别结果不同）"
     if any(r != "pass" for r in results):
         return "与本文件的核对不符"
+    if signed:
+        return "增减数的正负号无法由本栏的合计确认，且没有与其他栏目的核对"
     return f"置信度 {sure} 低于 {HIGH}，且没有核对能确认"
 
 
-def _withheld(doc_id: str, item: LineItem, results: list[str]) -> Finding:
+def _withheld(doc_id: str, item: LineItem, results: list[str], signed: bool) -> Finding:
     sure = item.confidence or Decimal(0)
     return Finding(doc_id, "ocr_unconfirmed", "warning", item.table, item.row_key, item.measure,
                    None, None,
                    f"{table_title(item.table)}{row(item, item.row_key)}行“{column(item.measure)}”栏"
-                   f"由 OCR 读作 {item.amount_wan}万元（置信度 {sure}），{_why(results, sure)}，"
+                   f"由 OCR 读作 {item.amount_wan}万元（置信度 {sure}），"
+                   f"{_why(results, sure, signed)}，"
                    "未发布，请以原件为准", item.location)
 
 

@@ -214,3 +214,16 @@ def test_a_frame_side_lost_at_the_page_edge_is_restored_from_the_rulings_that_en
     sides = _closing_sides(rows + [_edge("v", 300, 10, 300, 70)])
     assert [(e["orientation"], e["x0"], e["top"], e["bottom"]) for e in sides] == \
         [("v", 0.5, 10, 70)]
+
+
+def test_a_column_of_differences_read_by_ocr_needs_a_check_beyond_its_own_sums():
+    # 增减 column: -0.50 = -0.20 + -0.30 printed; OCR lost every minus sign alike, so the
+    # column still adds up; nothing ties it to this year's and last year's columns
+    items = [LineItem("d", "three_public", "", key, "total_change", "", "none", key,
+                      Decimal(amount), "page 3")
+             for key, amount in (("合计", "0.50"), ("公务接待费", "0.20"), ("会议费", "0.30"))]
+    checker = audit("d", items, [], [], [], [])
+    lines = (("合计 0.50 公务接待费 0.20 会议费 0.30", Decimal("1.000"), 0.0, 8.0),)
+    done = confirm("d", items, [], checker, {"page 3": lines})
+    assert done.items == []
+    assert all("正负号" in text for text in done.withheld)
