@@ -403,15 +403,14 @@ def extract(data: bytes, name: str = "document.pdf", by_ocr: set[int] | None = N
     running = _running([page.text for page in pages])
     for page in pages:
         where = f"page {page.number}"
-        if page.ocr is not None:  # every block of the page says what the engine read there
-            read = tuple((line.text, line.confidence, line.box[1], line.box[3])
-                         for line in page.ocr)
-            blocks += [replace(b, ocr=read) for b in reading_order(
-                [(top, b) for top, b in page.items or () if b.kind == "table"
-                 or _squashed(b.text) not in running], where)]
-        elif page.items is not None:
-            blocks += reading_order([(top, b) for top, b in page.items if b.kind == "table"
+        if page.items is not None:
+            ordered = reading_order([(top, b) for top, b in page.items if b.kind == "table"
                                      or _squashed(b.text) not in running], where)
+            if page.ocr is not None:  # every block of the page says what the engine read there
+                read = tuple((line.text, line.confidence, line.box[1], line.box[3])
+                             for line in page.ocr)
+                ordered = [replace(b, ocr=read) for b in ordered]
+            blocks += ordered
         elif page.text.strip():
             lines = [line for line in _lines(page.text) if _squashed(line) not in running]
             blocks += _paragraphs(lines, where)
